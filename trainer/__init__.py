@@ -1,0 +1,1 @@
+"""meshdrill trainer: CLI, terminal UI, storage, scheduling and quiz sessions."""
