@@ -1,0 +1,281 @@
+"""Typed decoding driven by dataclass annotations: the dataclasses *are* the CRD schema.
+
+`decode(cls, data, path, sink)` walks plain YAML data into frozen dataclasses and reports,
+as the kube-apiserver would with strict field validation, every unknown field (with a
+did-you-mean), wrong JSON type, unsupported enum value, missing required field, bad
+duration and oneOf violation — all of them, not the first. What it cannot decode it leaves
+as None so that later layers still see the rest of the object.
+
+Field conventions (set with `f(...)`): JSON name = camelCase of the attribute unless `json`
+is given; `required`; `minimum` (uint32 fields: the CRD has minimum 0). Class attributes:
+`ONEOF` (groups of mutually exclusive JSON names), `OPEN` (unknown fields allowed: objects
+we model only partly, such as a pod spec).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+import types
+import typing
+from dataclasses import dataclass
+from enum import Enum
+from functools import cache
+
+from engine.diagnostics import format_path
+
+
+class Raw:
+    """Marker type: keep the value as-is (fields we accept but do not model)."""
+
+
+class IntOrString:
+    """Marker type: Kubernetes IntOrString (targetPort)."""
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A Go/protobuf duration string (`1.5s`, `100ms`, `3m`) and its value in milliseconds."""
+
+    text: str
+    ms: float
+
+    def __str__(self) -> str:
+        return self.text
+
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
+_UNIT_MS = {"ns": 1e-6, "us": 1e-3, "µs": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+
+
+def parse_duration(text: str) -> Duration | None:
+    """Go's time.ParseDuration grammar, which the CRD's CEL `duration()` accepts. None if invalid."""
+    s = text.strip()
+    sign = -1.0 if s.startswith("-") else 1.0
+    s = s.lstrip("+-")
+    if s == "0":
+        return Duration(text, 0.0)
+    pos, total = 0, 0.0
+    while pos < len(s):
+        m = _DURATION_PART.match(s, pos)
+        if not m:
+            return None
+        total += float(m.group(1)) * _UNIT_MS[m.group(2)]
+        pos = m.end()
+    return Duration(text, sign * total) if s else None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A schema-layer problem: MD0020..MD0024 by `kind`."""
+
+    kind: str      # unknown | type | enum | required | invalid
+    path: str
+    message: str
+
+
+def f(default=None, *, json: str | None = None, required: bool = False, minimum: int | None = None,
+      factory=None):
+    meta = {"json": json, "required": required, "minimum": minimum}
+    if factory is not None:
+        return dataclasses.field(default_factory=factory, metadata=meta)
+    return dataclasses.field(default=default, metadata=meta)
+
+
+def camel(name: str) -> str:
+    head, *rest = name.rstrip("_").split("_")
+    return head + "".join(p[:1].upper() + p[1:] for p in rest)
+
+
+@dataclass(frozen=True)
+class _Field:
+    attr: str
+    json: str
+    hint: object
+    required: bool
+    minimum: int | None
+
+
+@cache
+def fields_of(cls) -> dict[str, _Field]:
+    hints = typing.get_type_hints(cls)
+    out = {}
+    for fld in dataclasses.fields(cls):
+        if fld.name.startswith("_") or fld.name == "line":
+            continue
+        meta = fld.metadata
+        name = meta.get("json") or camel(fld.name)
+        out[name] = _Field(fld.name, name, hints[fld.name], meta.get("required", False), meta.get("minimum"))
+    return out
+
+
+_JSON_TYPE = {str: "string", int: "integer", float: "number", bool: "boolean"}
+
+
+def _json_type_of(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+class Decoder:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def problem(self, kind: str, path: tuple, message: str) -> None:
+        self.problems.append(Problem(kind, format_path(path), message))
+
+    def decode(self, hint, value, path: tuple):
+        origin = typing.get_origin(hint)
+        if origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(hint) if a is not type(None)]
+            if value is None:
+                return None
+            return self.decode(args[0], value, path)
+        if hint is Raw or hint is typing.Any:
+            return value
+        if value is None:  # explicit null: the API server treats it as absent
+            return None
+        if origin is tuple:
+            return self._list(typing.get_args(hint)[0], value, path)
+        if origin is dict:
+            return self._map(typing.get_args(hint)[1], value, path)
+        if dataclasses.is_dataclass(hint) and hint is not Duration:
+            return self.decode_object(hint, value, path)
+        return self._scalar(hint, value, path)
+
+    def decode_object(self, cls, value, path: tuple):
+        if not isinstance(value, dict):
+            self._type(path, "object", value)
+            return None
+        known = fields_of(cls)
+        kwargs = {}
+        for key, item in value.items():
+            spec = known.get(str(key))
+            if spec is None:
+                if not getattr(cls, "OPEN", False):
+                    self._unknown(path + (str(key),), str(key), known)
+                continue
+            decoded = self.decode(spec.hint, item, path + (spec.json,))
+            if spec.minimum is not None and isinstance(decoded, (int, float)) and not isinstance(decoded, bool) \
+                    and decoded < spec.minimum:
+                self.problem("invalid", path + (spec.json,),
+                             f"{format_path(path + (spec.json,))}: Invalid value: {decoded}: "
+                             f"{format_path(path + (spec.json,))} in body should be greater than or equal to {spec.minimum}")
+            if decoded is not None:
+                kwargs[spec.attr] = decoded
+        for spec in known.values():
+            if spec.required and spec.attr not in kwargs and value.get(spec.json) is None:
+                self.problem("required", path + (spec.json,), f"{format_path(path + (spec.json,))}: Required value")
+        for group in getattr(cls, "ONEOF", ()):
+            present = [k for k in group if value.get(k) is not None]
+            if len(present) > 1:
+                self.problem("invalid", path, f"\"{format_path(path)}\" must validate one and only one schema "
+                                              f"(oneOf): {' and '.join(present)} are both set")
+        if "line" in {fl.name for fl in dataclasses.fields(cls)}:
+            kwargs["line"] = 0  # filled by the caller, which knows the document
+        return cls(**kwargs)
+
+    def _list(self, item_hint, value, path: tuple) -> tuple:
+        if not isinstance(value, list):
+            self._type(path, "array", value)
+            return ()
+        out = []
+        for i, item in enumerate(value):
+            decoded = self.decode(item_hint, item, path + (i,))
+            if decoded is not None:
+                out.append(decoded)
+        return tuple(out)
+
+    def _map(self, value_hint, value, path: tuple) -> dict:
+        if not isinstance(value, dict):
+            self._type(path, "object", value)
+            return {}
+        out = {}
+        for key, item in value.items():
+            decoded = self.decode(value_hint, item, path + (str(key),))
+            if decoded is not None:
+                out[str(key)] = decoded
+        return out
+
+    def _scalar(self, hint, value, path: tuple):
+        if hint is Duration:
+            if not isinstance(value, str):
+                self._type(path, "string", value)
+                return None
+            parsed = parse_duration(value)
+            if parsed is None or parsed.ms < 1.0:
+                p = format_path(path)
+                self.problem("invalid", path, f"{p}: Invalid value: \"string\": must be a valid duration greater than 1ms")
+                return None
+            return parsed
+        if hint is IntOrString:
+            if isinstance(value, bool) or not isinstance(value, (int, str)):
+                self._type(path, "integer or string", value)
+                return None
+            return value
+        if isinstance(hint, type) and issubclass(hint, Enum):
+            allowed = [m.value for m in hint]
+            if isinstance(value, str) and value in allowed:
+                return hint(value)
+            if not isinstance(value, str):
+                self._type(path, "string", value)
+                return None
+            p = format_path(path)
+            listed = ", ".join(f'"{a}"' for a in allowed)
+            guess = _did_you_mean(value, allowed)
+            self.problem("enum", path, f"{p}: Unsupported value: \"{value}\": supported values: {listed}{guess}")
+            return None
+        if hint is float:
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return float(value)
+            self._type(path, "number", value)
+            return None
+        if hint is int:
+            if isinstance(value, int) and not isinstance(value, bool):
+                return value
+            if isinstance(value, float) and value.is_integer():
+                return int(value)
+            self._type(path, "integer", value)
+            return None
+        if hint is bool:
+            if isinstance(value, bool):
+                return value
+            self._type(path, "boolean", value)
+            return None
+        if hint is str:
+            if isinstance(value, str):
+                return value
+            self._type(path, "string", value)
+            return None
+        raise TypeError(f"schema: unsupported annotation {hint!r} at {format_path(path)}")  # programming error
+
+    def _type(self, path: tuple, expected: str, value) -> None:
+        p = format_path(path)
+        got = _json_type_of(value)
+        self.problem("type", path, f"{p}: Invalid value: \"{got}\": {p} in body must be of type {expected}: \"{got}\"")
+
+    def _unknown(self, path: tuple, key: str, known: dict) -> None:
+        guess = _did_you_mean(key, list(known))
+        self.problem("unknown", path, f"strict decoding error: unknown field \"{format_path(path)}\"{guess}")
+
+
+def _did_you_mean(value: str, options: list[str]) -> str:
+    lowered = {o.lower(): o for o in options}
+    if value.lower() in lowered:
+        return f' (did you mean "{lowered[value.lower()]}"?)'
+    close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
+    if not close:
+        close = difflib.get_close_matches(value.upper(), options, n=1, cutoff=0.75)
+    return f' (did you mean "{close[0]}"?)' if close else ""
