@@ -1,0 +1,26 @@
+"""Istio's validating admission webhook (layer 3), one module per kind.
+
+`validate(resource)` returns every webhook error and warning of one admitted-by-schema object,
+as diagnostics with layer `webhook`: errors carry IST0106 (what `istioctl analyze` prints for
+them), warnings IST0133, and the two analysis-aware warnings IST0130/IST0131. Istio's own
+wording is kept in the message (`weight -10 < 0`). Each kind's module exposes
+`validate(resource) -> list[Diagnostic]`; the registry below lists them explicitly.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from engine.diagnostics import Diagnostic
+from engine.resources import Resource
+
+# kind -> module in this package. One explicit, sorted registry.
+VALIDATORS: dict[str, str] = {}
+
+
+def validate(resource: Resource) -> list[Diagnostic]:
+    module_name = VALIDATORS.get(resource.kind)
+    if module_name is None:
+        return []
+    module = importlib.import_module(f"engine.validation.{module_name}")
+    return module.validate(resource)

@@ -1,0 +1,64 @@
+"""Admission: what a cluster would hold after `kubectl apply -f` of the given input.
+
+load -> decode (kind + schema layers) -> webhook validation. Rejected objects are dropped,
+as on a real cluster; every problem stays available as a diagnostic. This is the one entry
+point that analyze, simulate and grade share.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from engine import validation
+from engine.diagnostics import Diagnostic
+from engine.loading import DEFAULT_LIMITS, Document, Limits, load_paths, load_text
+from engine.resources import Resource, decode_documents
+
+
+@dataclass
+class ConfigSet:
+    resources: list[Resource] = field(default_factory=list)      # admitted objects, input order
+    rejected: list[Diagnostic] = field(default_factory=list)     # what kubectl apply would refuse
+    notes: list[Diagnostic] = field(default_factory=list)        # admitted with a warning or an info
+
+    def of_kind(self, kind: str) -> list[Resource]:
+        return [r for r in self.resources if r.kind == kind]
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return self.rejected + self.notes
+
+    def merged_with(self, other: ConfigSet) -> ConfigSet:
+        """`other` applied on top of this one: same kind/namespace/name replaces (kubectl apply)."""
+        replaced = {r.key for r in other.resources if r.kind not in ("Topology", "Traffic")}
+        keep = [r for r in self.resources if r.key not in replaced]
+        return ConfigSet(resources=keep + other.resources, rejected=self.rejected + other.rejected,
+                         notes=self.notes + other.notes)
+
+
+def admit(documents: list[Document], diagnostics: list[Diagnostic] | None = None,
+          *, default_namespace: str = "default") -> ConfigSet:
+    out = ConfigSet()
+    for diag in diagnostics or []:
+        (out.rejected if diag.rejects else out.notes).append(diag)
+    decoded = decode_documents(documents, default_namespace=default_namespace)
+    for diag in decoded.diagnostics:
+        (out.rejected if diag.rejects else out.notes).append(diag)
+    for resource in decoded.resources:
+        problems = validation.validate(resource)
+        errors = [d for d in problems if d.rejects]
+        out.rejected += errors
+        out.notes += [d for d in problems if not d.rejects]
+        if not errors:
+            out.resources.append(resource)
+    return out
+
+
+def load_config(paths: list[str], *, stdin=None, limits: Limits = DEFAULT_LIMITS) -> ConfigSet:
+    loaded = load_paths(paths, stdin=stdin, limits=limits)
+    return admit(loaded.documents, loaded.diagnostics)
+
+
+def load_config_text(text: str, filename: str = "<input>", *, limits: Limits = DEFAULT_LIMITS) -> ConfigSet:
+    loaded = load_text(text, filename, limits=limits)
+    return admit(loaded.documents, loaded.diagnostics)
