@@ -20,6 +20,9 @@ class ConfigSet:
     resources: list[Resource] = field(default_factory=list)      # admitted objects, input order
     rejected: list[Diagnostic] = field(default_factory=list)     # what kubectl apply would refuse
     notes: list[Diagnostic] = field(default_factory=list)        # admitted with a warning or an info
+    # Objects the schema accepted but Istio's webhook refused. Not in the cluster (not simulated),
+    # but `istioctl analyze` still analyzes them, so analysis may look at them.
+    webhook_rejected: list[Resource] = field(default_factory=list)
 
     def of_kind(self, kind: str) -> list[Resource]:
         return [r for r in self.resources if r.kind == kind]
@@ -33,7 +36,8 @@ class ConfigSet:
         replaced = {r.key for r in other.resources if r.kind not in ("Topology", "Traffic")}
         keep = [r for r in self.resources if r.key not in replaced]
         return ConfigSet(resources=keep + other.resources, rejected=self.rejected + other.rejected,
-                         notes=self.notes + other.notes)
+                         notes=self.notes + other.notes,
+                         webhook_rejected=self.webhook_rejected + other.webhook_rejected)
 
 
 def admit(documents: list[Document], diagnostics: list[Diagnostic] | None = None,
@@ -49,7 +53,9 @@ def admit(documents: list[Document], diagnostics: list[Diagnostic] | None = None
         errors = [d for d in problems if d.rejects]
         out.rejected += errors
         out.notes += [d for d in problems if not d.rejects]
-        if not errors:
+        if errors:
+            out.webhook_rejected.append(resource)
+        else:
             out.resources.append(resource)
     return out
 
