@@ -1,0 +1,45 @@
+"""Multiple choice: auto-graded. Distractors come from the card, else from sibling cards that
+share its first topic (their answers), drawn with the session's seeded generator."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from trainer.deckfile import Card
+from trainer.questions.base import KEY, Outcome, Prompt, letter
+from trainer.scheduling import AGAIN, GOOD
+
+MAX_DISTRACTORS = 3
+
+
+@dataclass(frozen=True)
+class ChoiceQuestion:
+    card: Card
+    prompt: Prompt
+    correct_index: int
+
+    def check(self, response: str, seconds: float) -> Outcome:
+        chosen = response.strip().lower()
+        options = self.prompt.options
+        picked = next((i for i in range(len(options)) if letter(i) == chosen), None)
+        right = picked == self.correct_index
+        detail = (f"you chose {chosen}) {options[picked]}" if picked is not None
+                  else "no option chosen")
+        return Outcome(answer=f"{letter(self.correct_index)}) {self.card.answer}", correct=right,
+                       proposed=GOOD if right else AGAIN, response=chosen, detail=detail)
+
+
+def distractors(card: Card, siblings: list[Card], rng: random.Random) -> list[str]:
+    pool = list(card.choices) or [s.answer for s in siblings if s.answer]
+    unique = [d for d in dict.fromkeys(pool) if d.strip() and d != card.answer]
+    return rng.sample(unique, min(MAX_DISTRACTORS, len(unique)))
+
+
+def ask(card: Card, siblings: list[Card], rng: random.Random) -> ChoiceQuestion:
+    options = distractors(card, siblings, rng) + [card.answer]
+    rng.shuffle(options)
+    index = options.index(card.answer)
+    keys = "/".join(letter(i) for i in range(len(options)))
+    return ChoiceQuestion(card, Prompt(card.prompt, response=KEY, options=tuple(options),
+                                       hint=f"press {keys}"), index)
