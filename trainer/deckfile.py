@@ -21,6 +21,10 @@ A deck file is plain YAML a person edits in git:
         answer_line: 7              # yaml: the wrong line, for "what is wrong, which line"
         note: what the notes got wrong, when they did
         ref: https://istio.io/...   # where the fact comes from
+        generated: 3f2a9c1b0e7d     # set by `deck build`: digest of the generated content; a card
+                                    # whose content no longer matches it was edited by hand and
+                                    # `deck build --update` leaves it alone (delete the field to
+                                    # keep a card as yours for good)
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ class Card:
     domain: str = ""
     note: str = ""
     ref: str = ""
+    generated: str = ""  # digest of the content `deck build` wrote; "" for hand-written cards
     line: int = 0  # where the card starts in its deck file
 
     @property
@@ -90,7 +95,7 @@ class DeckError(TrainerError):
 
 
 _LIST_FIELDS = ("accept", "choices", "topics")
-_STR_FIELDS = ("front", "back", "text", "yaml", "section", "domain", "note", "ref")
+_STR_FIELDS = ("front", "back", "text", "yaml", "section", "domain", "note", "ref", "generated")
 
 
 def load_deck(path: str | Path) -> Deck:
