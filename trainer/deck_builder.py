@@ -114,7 +114,8 @@ def _section_cards(section: Section, result: BuildResult) -> list[Card]:
                 cards.extend(made)
                 i += 2
                 continue
-        if i == 0 and block.kind == "list" and not section.marker and not _one_liners(block):
+        if i == 0 and block.kind == "list" and not section.marker and not _one_liners(block) \
+                and not _mixed_checks(block):
             made = make.heading_list(block)  # a list right under its heading: the heading asks
         else:
             made = make.single(block)
@@ -202,7 +203,7 @@ class _Maker:
             title = self.context.rstrip(":")
             front = f"{_strip_number(self.section.chapter)}: {self.section.marker} {title} …?"
             return [self.card(title, front=front, back=_block_text(block))]
-        if items and all(i.marker in ("✅", "❌") for i in items) and len({i.marker for i in items}) == 2:
+        if _mixed_checks(block):
             return [self.card(i.text, front=f"{self.context}: {i.text} — ✅ or ❌?",
                               back=f"{i.marker} {i.text}") for i in items]
         cards = _one_liners(block)
@@ -277,6 +278,12 @@ class _Maker:
         return []  # an emphasis line ("👉 **Without changing code**") has no subject to ask about
 
 
+def _mixed_checks(block: Block) -> bool:
+    """Items marked ✅ and ❌ side by side: each is a claim to judge."""
+    markers = {i.marker for i in block.items}
+    return bool(block.items) and markers == {"✅", "❌"}
+
+
 def _one_liners(block: Block) -> list[re.Match]:
     """One-liner items, when they make up at least half of the list."""
     found = [m for m in (ONE_LINER.match(i.text) for i in block.items) if m and len(m.group("x").split()) <= 6]
@@ -305,7 +312,7 @@ def _cloze(text: str, spans: list[tuple[int, int]]) -> str:
 
 def _block_text(block: Block) -> str:
     if block.kind == "list":
-        return "\n".join(f"- {i.text}" if not i.text.startswith(" ") else f"  - {i.text.strip()}"
+        return "\n".join(("  - " if i.text.startswith(" ") else "- ") + f"{i.marker} {i.text.strip()}".strip()
                          for i in block.items)
     if block.kind == "code":
         return block.code.rstrip("\n")

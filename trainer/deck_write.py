@@ -97,7 +97,7 @@ def merge(path: str | Path, built: list[Card]) -> tuple[str, MergeReport]:
         start, end = spans[card.id]
         if card.id in replacement:
             out += lines[cursor:start]
-            out.append(replacement[card.id] + _trailing_blank(lines[start:end]))
+            out.append(replacement[card.id] + _trailing_keep(lines[start:end]))
             cursor = end
     out += lines[cursor:]
     text = "".join(out)
@@ -112,14 +112,14 @@ def _as_in_deck(card: Card, deck_id: str) -> Card:
     return replace(card, deck=deck_id)
 
 
-def _trailing_blank(span: list[str]) -> str:
-    """Keep the blank lines that separated the replaced card from the next one."""
-    blank = []
-    for line in reversed(span):
-        if line.strip():
+def _trailing_keep(span: list[str]) -> str:
+    """Blank and comment lines after a replaced card belong to what follows: keep them."""
+    kept = []
+    for line in reversed(span[1:]):
+        if line.strip() and not line.lstrip().startswith("#"):
             break
-        blank.append(line)
-    return "".join(blank)
+        kept.append(line)
+    return "".join(reversed(kept))
 
 
 def _literal(dumper, value: str):

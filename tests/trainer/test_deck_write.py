@@ -1,0 +1,63 @@
+"""Writing decks: round trip through load_deck, and --update that leaves hand edits alone."""
+
+from trainer.deck_builder import build_deck_cards, digest
+from trainer.deck_write import dump_deck, merge
+from trainer.deckfile import load_deck
+
+NOTES = "## 22. One-Liners\n\n* VirtualService = routing rules\n* DestinationRule = traffic behavior\n"
+
+
+def built(notes=NOTES):
+    return build_deck_cards(notes, "mine").cards
+
+
+def write(tmp_path, text):
+    path = tmp_path / "mine.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_round_trip_keeps_content_and_digests(tmp_path):
+    cards = built("## 11. VS\n\n```yaml\nkind: VirtualService\nmetadata:\n  name: a\n```\n\n" + NOTES[3:])
+    deck = load_deck(write(tmp_path, dump_deck("mine", "Mine", "n.md", cards)))
+    assert [c.content_key() for c in deck.cards] == [c.content_key() for c in cards]
+    assert all(c.generated == digest(c) for c in deck.cards)
+
+
+def test_update_with_nothing_new_changes_nothing(tmp_path):
+    text = dump_deck("mine", "Mine", "n.md", built())
+    new_text, report = merge(write(tmp_path, text), built())
+    assert new_text == text
+    assert report.unchanged == ["one-liners.virtualservice", "one-liners.destinationrule"]
+
+
+def test_update_rewrites_generated_cards_keeps_hand_edits_and_comments(tmp_path):
+    text = dump_deck("mine", "Mine", "n.md", built())
+    text = text.replace("back: traffic behavior", "back: subsets and traffic policies  # my words")
+    text = text.replace("  - id: one-liners.destinationrule", "  # keep this comment\n  - id: one-liners.destinationrule")
+    path = write(tmp_path, text)
+    edited_notes = NOTES.replace("routing rules", "how requests are routed") + "* PeerAuthentication = inbound mTLS\n"
+    new_text, report = merge(path, built(edited_notes))
+    assert (report.updated, report.kept, report.added) == (
+        ["one-liners.virtualservice"], ["one-liners.destinationrule"], ["one-liners.peerauthentication"])
+    assert "# keep this comment" in new_text and "subsets and traffic policies  # my words" in new_text
+    path.write_text(new_text, encoding="utf-8")
+    backs = {c.id: c.back for c in load_deck(path).cards}
+    assert backs == {"one-liners.virtualservice": "how requests are routed",
+                     "one-liners.destinationrule": "subsets and traffic policies",
+                     "one-liners.peerauthentication": "inbound mTLS"}
+
+
+def test_cards_gone_from_the_notes_are_reported_not_deleted(tmp_path):
+    path = write(tmp_path, dump_deck("mine", "Mine", "n.md", built()))
+    new_text, report = merge(path, built("## 22. One-Liners\n\n* VirtualService = routing rules\n"))
+    assert report.stale == ["one-liners.destinationrule"]
+    assert "one-liners.destinationrule" in new_text
+
+
+def test_hand_written_cards_without_digest_are_never_replaced(tmp_path):
+    path = write(tmp_path, "id: mine\ntitle: Mine\ncards:\n  - id: one-liners.virtualservice\n"
+                           "    front: Mine?\n    back: mine\n")
+    new_text, report = merge(path, built())
+    assert report.kept == ["one-liners.virtualservice"] and report.added == ["one-liners.destinationrule"]
+    assert new_text.startswith("id: mine\ntitle: Mine\ncards:\n  - id: one-liners.virtualservice\n    front: Mine?\n")
