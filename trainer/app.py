@@ -26,6 +26,7 @@ class App:
     tz: tzinfo | None = None  # None: the system's local zone (for the 4 am day rollover)
     console: Any = None  # rich Console; made on first use so `--help` never imports rich
     keys: Any = None  # trainer.keys.Keys; injectable for tests
+    decks: list[Path] | None = None  # deck files to sync; None: packaged + $HOME/decks/*.yaml
     _store: Any = field(default=None, repr=False)
 
     @property
@@ -55,6 +56,13 @@ class App:
 
             self.keys = Keys()
         return self.keys
+
+    def deck_files(self) -> list[Path]:
+        if self.decks is not None:
+            return list(self.decks)
+        from trainer.sync import deck_paths
+
+        return deck_paths(self.home_dir)
 
     def store(self):
         """The open database (opened, migrated once per process)."""

@@ -19,7 +19,7 @@ from trainer.questions.base import KEY, LINE, REVEAL, ask, letter
 from trainer.render import quiz as view
 from trainer.scheduling import AGAIN, Settings, next_day_start
 from trainer.session import Entry, Session
-from trainer.sync import deck_paths, sync
+from trainer.sync import sync
 
 COMMANDS = ("u", "s", "b", "!", "e", "q")
 EXTRA_NEW = 5  # offered when today's new cards are done
@@ -196,7 +196,7 @@ class QuizRun:
 def run_quiz(app: App, deck: str | None = None, limit: int | None = None) -> view.Summary | None:
     store = app.store()
     now = app.now()
-    for problem in sync(store, deck_paths(app.home_dir), now).problems:
+    for problem in sync(store, app.deck_files(), now).problems:
         app.out.print(f"warning: {problem}; its cards are as last loaded", style="md.warn")
     settings = storage.load_settings(store)
     session = build_session(store, now, settings, app, deck, limit)
