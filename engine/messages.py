@@ -117,6 +117,10 @@ MESSAGES: dict[str, Message] = dict([
     _m("MD0105", "DestinationRuleTlsMismatch", W, "%s", "A DestinationRule TLS mode that the server side will refuse."),
     _m("MD0106", "IgnoredByPlaintextClient", I, "%s", "A client without a sidecar ignores VirtualService and DestinationRule."),
     _m("MD0107", "RootSelectorPeerAuthentication", W, "%s", "A PeerAuthentication with a selector in the root namespace."),
+    # --- meshdrill: grading hands-on exercises ---------------------------------------------
+    _m("MD0201", "SubmissionKindNotAllowed", E,
+       "%s is part of the exercise's cluster, not of an answer: submit Istio configuration only (networking.istio.io, security.istio.io)",
+       "An exercise answer may only hold Istio configuration; the topology and traffic are fixed."),
 ])
 
 # Retired by Istio; never emit them (analyzers.md §3). A meta-test keeps this honest.
