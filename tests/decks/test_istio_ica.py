@@ -89,6 +89,16 @@ def test_card_types_are_mixed(deck):
     assert all(n >= 15 for n in types.values()), types
 
 
+def test_every_card_can_be_asked_and_answered(deck):
+    for card in deck.cards:
+        assert card.prompt.strip(), card.id
+        assert card.answer.strip(), card.id
+        if card.type == "cloze":
+            assert not card.front, card.id  # the cloze text is the question
+        else:
+            assert card.front.strip() and card.back.strip(), card.id
+
+
 def test_typed_cards_have_an_expected_answer(deck):
     for card in deck.cards:
         if card.type == "typed":
