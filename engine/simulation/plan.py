@@ -124,6 +124,8 @@ class RetryPolicy:
     retry_on: frozenset[str] = frozenset({"connect-failure", "refused-stream", "unavailable", "cancelled",
                                           "retriable-status-codes"})
     retriable_status_codes: frozenset[int] = frozenset()   # default: none since Istio 1.24 (503 removed)
+    backoff_ms: float = 25.0           # VS retries.backoff (Envoy base interval; jittered, max 10x)
+    retry_other_hosts: bool = True     # VS retryIgnorePreviousHosts (previous_hosts predicate)
 
 
 @dataclass(frozen=True)
