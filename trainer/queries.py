@@ -23,7 +23,8 @@ def due_cards(store: Store, now: datetime, deck: str | None, limit: int) -> list
 
 def new_cards(store: Store, now: datetime, deck: str | None, limit: int) -> list[str]:
     """Never-seen cards in deck file order."""
-    sql = ("SELECT c.id FROM cards c JOIN item_state s ON s.kind = 'card' AND s.item = c.id "
+    # CROSS JOIN pins the loop order: walk the (few) new states, not every card in deck order
+    sql = ("SELECT c.id FROM item_state s CROSS JOIN cards c ON s.kind = 'card' AND s.item = c.id "
            "WHERE s.state = 'new' AND " + _LIVE + (_DECK if deck else "")
            + " ORDER BY c.deck, c.ord LIMIT :limit")
     return [r[0] for r in store.conn.execute(sql, {"now": ts(now), "deck": deck, "limit": limit})]
@@ -38,7 +39,7 @@ def count_new(store: Store, now: datetime, deck: str | None) -> int:
 def done_today(store: Store, now: datetime, tz: tzinfo | None) -> tuple[int, int]:
     """(new cards introduced, reviews done) since today's 4 am, undone answers excluded."""
     rows = store.conn.execute(
-        "SELECT was_new, count(*) FROM review_log r WHERE r.at >= ? AND r.kind = 'card' "
+        "SELECT was_new, count(*) FROM review_log r WHERE r.at >= ? AND +r.kind = 'card' "
         "AND r.action = 'rate' AND NOT EXISTS (SELECT 1 FROM review_log u WHERE u.undoes = r.id) "
         "GROUP BY was_new", (ts(day_start(now, tz)),)).fetchall()
     counts = dict(rows)
@@ -78,8 +79,9 @@ def topic_siblings(store: Store, card: Card, limit: int = 12) -> list[Card]:
 def reviewed_today_keys(store: Store, now: datetime, tz: tzinfo | None) -> set[tuple[str, str]]:
     """Sibling keys (deck, section) of cards reviewed today: their new siblings wait a day."""
     rows = store.conn.execute(
-        "SELECT DISTINCT c.deck, c.section FROM review_log r JOIN cards c ON c.id = r.item "
-        "WHERE r.kind = 'card' AND r.action = 'rate' AND r.was_new = 0 AND r.at >= ?",
+        # `+r.kind` keeps the planner on the `at` index: today is a few rows of a long log
+        "SELECT DISTINCT c.deck, c.section FROM review_log r CROSS JOIN cards c ON c.id = r.item "
+        "WHERE +r.kind = 'card' AND r.action = 'rate' AND r.was_new = 0 AND r.at >= ?",
         (ts(day_start(now, tz)),)).fetchall()
     return {(d, s) for d, s in rows}
 
