@@ -55,7 +55,7 @@ class Skipped:
     excerpt: str
 
     def __str__(self) -> str:
-        return f"line {self.line} [{self.section or 'preamble'}] {self.kind}: {self.reason}: {self.excerpt}"
+        return f"{self.line}: [{self.section or 'preamble'}] {self.kind}: {self.reason}: {self.excerpt}"
 
 
 @dataclass
@@ -154,12 +154,12 @@ class _Maker:
     def __init__(self, section: Section, context: str = ""):
         self.section = section
         self.context = context or section.context
-        self.key = _slug(section.context, 4)
+        self.key = slug(section.context, 4)
 
     def card(self, subject: str, type: str = "basic", **fields: str) -> Card:
         text = " ".join(fields.values())
         topics, domain = _classify(f"{self.section.chapter} {self.section.title} {text}")
-        return Card(id=f"{self.key}.{_slug(subject, 6)}", type=type, deck="",
+        return Card(id=f"{self.key}.{slug(subject, 6)}", type=type, deck="",
                     section=self.section.chapter, topics=topics, domain=domain, **fields)
 
     def answer_block(self, lead: str, block: Block, labelled: bool) -> list[Card]:
@@ -336,7 +336,7 @@ def _strip_number(title: str) -> str:
     return re.sub(r"^\d+\.\s+", "", title)
 
 
-def _slug(text: str, words: int) -> str:
+def slug(text: str, words: int) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     parts = re.findall(r"[a-z0-9]+", ascii_text)
     return "-".join(parts[:words]) or "x"

@@ -4,7 +4,8 @@ A deck file is edited by hand in git, so an update must not reformat it. The mer
 the file's text: each card occupies the lines from its `- id:` item to the next card's, and
 only the spans of cards the builder still owns are rewritten; everything else (hand-edited
 cards, hand-written cards, comments between them) stays byte for byte. A card is the
-builder's while its content still matches the digest in its `generated` field.
+builder's while its content (what the learner is asked and answers) still matches the digest
+in its `generated` field; a domain, note or ref added by hand survives the refresh.
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ def merge(path: str | Path, built: list[Card]) -> tuple[str, MergeReport]:
         elif before.content_key() == card.content_key() and before.generated == card.generated:
             report.unchanged.append(card.id)
         else:
-            replacement[card.id] = dump_cards([card])
+            replacement[card.id] = dump_cards([_keep_metadata(card, before)])
             report.updated.append(card.id)
     built_ids = {c.id for c in built}
     report.stale = [c.id for c in deck.cards if c.generated and c.id not in built_ids]
@@ -106,6 +107,12 @@ def merge(path: str | Path, built: list[Card]) -> tuple[str, MergeReport]:
             text += "cards:\n"
         text = text.rstrip("\n") + "\n" + dump_cards(appended)
     return text, report
+
+
+def _keep_metadata(card: Card, before: Card) -> Card:
+    """What a person added around generated content (domain, topics, note, ref) survives a refresh."""
+    return replace(card, domain=before.domain or card.domain, topics=before.topics or card.topics,
+                   note=before.note or card.note, ref=before.ref or card.ref)
 
 
 def _as_in_deck(card: Card, deck_id: str) -> Card:

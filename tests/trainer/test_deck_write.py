@@ -61,3 +61,14 @@ def test_hand_written_cards_without_digest_are_never_replaced(tmp_path):
     new_text, report = merge(path, built())
     assert report.kept == ["one-liners.virtualservice"] and report.added == ["one-liners.destinationrule"]
     assert new_text.startswith("id: mine\ntitle: Mine\ncards:\n  - id: one-liners.virtualservice\n    front: Mine?\n")
+
+
+def test_metadata_added_by_hand_survives_a_refresh(tmp_path):
+    text = dump_deck("mine", "Mine", "n.md", built())
+    text = text.replace("    back: routing rules\n", "    back: routing rules\n    note: checked\n"
+                                                       "    ref: https://istio.io/latest/docs/concepts/traffic-management/\n")
+    new_text, report = merge(write(tmp_path, text), built(NOTES.replace("routing rules", "routes")))
+    assert report.updated == ["one-liners.virtualservice"]
+    path = write(tmp_path, new_text)
+    card = load_deck(path).cards[0]
+    assert (card.back, card.note, card.ref) == ("routes", "checked", "https://istio.io/latest/docs/concepts/traffic-management/")
