@@ -109,6 +109,8 @@ MESSAGES: dict[str, Message] = dict([
     _m("MD0022", "UnsupportedValue", E, "%s", "An enum field has a value the CRD schema does not list."),
     _m("MD0023", "RequiredValue", E, "%s", "A required field is missing."),
     _m("MD0024", "InvalidValue", E, "%s", "A CEL or format rule of the CRD schema rejects the value."),
+    _m("MD0030", "InvalidTopology", E, "%s", "A meshdrill/v1 Topology that cannot describe a cluster."),
+    _m("MD0031", "InvalidTraffic", E, "%s", "A meshdrill/v1 Traffic whose streams or backends cannot be run."),
     # --- meshdrill: teaching hints beyond istioctl (Istio has no analyzer for these) --------
     _m("MD0101", "StrictRejectsPlaintextClient", W, "%s", "STRICT mTLS rejects a client that has no sidecar."),
     _m("MD0102", "SubsetOutsideRoute", I, "%s", "Subset traffic policy only applies when a VirtualService routes to the subset."),
