@@ -61,8 +61,14 @@ def _migration_1(db) -> None:
     db["exercise_attempts"].create_index(["exercise_id"])
 
 
+def _migration_2(db) -> None:
+    """Exercise topics and ICA domain on each attempt, for mastery per topic/domain."""
+    db["exercise_attempts"].add_column("topics", str)
+    db["exercise_attempts"].add_column("domain", str)
+
+
 # Index i holds the migration from schema version i to i + 1. Append, never edit.
-MIGRATIONS = (_migration_1,)
+MIGRATIONS = (_migration_1, _migration_2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -143,12 +149,12 @@ def parse_ts(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
 
 
-_STATE_COLUMNS = ("kind", "item", "state", "step", "stability", "difficulty", "due",
+STATE_COLUMNS = ("kind", "item", "state", "step", "stability", "difficulty", "due",
                   "last_review", "reps", "lapses", "suspended", "leech", "buried_until")
 
 
 def state_from_row(row: tuple) -> ItemState:
-    values = dict(zip(_STATE_COLUMNS, row))
+    values = dict(zip(STATE_COLUMNS, row))
     for key in ("due", "last_review", "buried_until"):
         values[key] = parse_ts(values[key])
     values["suspended"], values["leech"] = bool(values["suspended"]), bool(values["leech"])
@@ -162,14 +168,14 @@ def _state_row(state: ItemState) -> tuple:
 
 
 def get_state(store: Store, kind: str, item: str) -> ItemState:
-    row = store.conn.execute(f"SELECT {', '.join(_STATE_COLUMNS)} FROM item_state "
+    row = store.conn.execute(f"SELECT {', '.join(STATE_COLUMNS)} FROM item_state "
                              "WHERE kind = ? AND item = ?", (kind, item)).fetchone()
     return state_from_row(row) if row else ItemState(kind=kind, item=item)
 
 
 def _put_state(conn: sqlite3.Connection, state: ItemState) -> None:
-    conn.execute(f"INSERT OR REPLACE INTO item_state ({', '.join(_STATE_COLUMNS)}) "
-                 f"VALUES ({', '.join('?' * len(_STATE_COLUMNS))})", _state_row(state))
+    conn.execute(f"INSERT OR REPLACE INTO item_state ({', '.join(STATE_COLUMNS)}) "
+                 f"VALUES ({', '.join('?' * len(STATE_COLUMNS))})", _state_row(state))
 
 
 # ---- settings -------------------------------------------------------------------------------
@@ -296,8 +302,12 @@ def rebuild_states(store: Store) -> int:
 
 def record_exercise_attempt(store: Store, exercise_id: str, passed: bool, score: float,
                             hints_used: int, tries: int, seconds: float, now: datetime,
-                            settings: Settings | None = None, tz: tzinfo | None = None) -> Recorded:
-    """Record a graded exercise and schedule its next practice like a card review."""
+                            settings: Settings | None = None, tz: tzinfo | None = None, *,
+                            topics: tuple[str, ...] = (), domain: str = "") -> Recorded:
+    """Record a graded exercise and schedule its next practice like a card review.
+
+    `topics`/`domain` (the exercise's own) feed the per-topic and per-domain mastery in stats.
+    """
     rating = exercise_rating(passed, hints_used, tries)
     settings = settings or load_settings(store)
     with store.write() as conn:
@@ -309,9 +319,10 @@ def record_exercise_attempt(store: Store, exercise_id: str, passed: bool, score:
                          duration_ms=int(seconds * 1000), answer=answer, qtype="exercise",
                          was_new=before.state == "new", due=after.due)
         conn.execute("INSERT INTO exercise_attempts (exercise_id, at, passed, score, hints_used, "
-                     "tries, seconds, rating, log_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     "tries, seconds, rating, log_id, topics, domain) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                      (exercise_id, ts(now), int(passed), score, hints_used, tries, seconds,
-                      rating, log_id))
+                      rating, log_id, json.dumps(list(topics)), domain))
         _put_state(conn, after)
     return Recorded(log_id, after, became_leech=after.leech and not before.leech)
 
