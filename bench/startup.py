@@ -69,7 +69,7 @@ def first_card_seconds(env: dict) -> float:
     child = subprocess.Popen(QUIZ, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                              stderr=subprocess.DEVNULL, text=True)
     for line in child.stdout:
-        if "space/enter reveal" in line or "type your answer" in line or "press a/" in line:
+        if "space/enter reveal" in line or "type your answer" in line or "press 1-" in line:
             break  # the first card's prompt is complete on screen
     elapsed = time.perf_counter() - start
     child.stdin.write("q\n")

@@ -15,7 +15,7 @@ from trainer import queries, storage
 from trainer.app import App
 from trainer.deckfile import Card
 from trainer.keys import ENTER, QUIT, SPACE
-from trainer.questions.base import KEY, LINE, REVEAL, ask, letter
+from trainer.questions.base import KEY, LINE, REVEAL, ask, option_key
 from trainer.render import quiz as view
 from trainer.scheduling import AGAIN, Settings, next_day_start
 from trainer.session import Entry, Session
@@ -104,7 +104,7 @@ class QuizRun:
             if prompt.response == REVEAL and key in (ENTER, SPACE):
                 response = ""
                 break
-            if prompt.response == KEY and key in {letter(i) for i in range(len(prompt.options))}:
+            if prompt.response == KEY and key in {option_key(i) for i in range(len(prompt.options))}:
                 response = key
                 break
             if key in COMMANDS:

@@ -30,7 +30,7 @@ class Prompt:
     question: str
     response: str = REVEAL
     snippet: str = ""  # YAML shown with line numbers
-    options: tuple[str, ...] = ()  # choice options, keyed a, b, c...
+    options: tuple[str, ...] = ()  # choice options, keyed 1, 2, 3...
     hint: str = ""  # what to type, e.g. "type the line number"
 
 
@@ -63,5 +63,6 @@ def ask(card: Card, siblings: list[Card], rng: random.Random) -> Question:
     return module.ask(card, siblings, rng)
 
 
-def letter(index: int) -> str:
-    return "abcdefghij"[index]
+def option_key(index: int) -> str:
+    """Options are numbered 1-9: letters would clash with the command keys (b bury, e explain)."""
+    return str(index + 1)

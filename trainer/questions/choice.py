@@ -7,10 +7,10 @@ import random
 from dataclasses import dataclass
 
 from trainer.deckfile import Card
-from trainer.questions.base import KEY, Outcome, Prompt, letter
+from trainer.questions.base import KEY, Outcome, Prompt, option_key
 from trainer.scheduling import AGAIN, GOOD
 
-MAX_DISTRACTORS = 3
+MAX_DISTRACTORS = 3  # four options, as in the ICA exam
 
 
 @dataclass(frozen=True)
@@ -22,11 +22,11 @@ class ChoiceQuestion:
     def check(self, response: str, seconds: float) -> Outcome:
         chosen = response.strip().lower()
         options = self.prompt.options
-        picked = next((i for i in range(len(options)) if letter(i) == chosen), None)
+        picked = next((i for i in range(len(options)) if option_key(i) == chosen), None)
         right = picked == self.correct_index
         detail = (f"you chose {chosen}) {options[picked]}" if picked is not None
                   else "no option chosen")
-        return Outcome(answer=f"{letter(self.correct_index)}) {self.card.answer}", correct=right,
+        return Outcome(answer=f"{option_key(self.correct_index)}) {self.card.answer}", correct=right,
                        proposed=GOOD if right else AGAIN, response=chosen, detail=detail)
 
 
@@ -40,6 +40,6 @@ def ask(card: Card, siblings: list[Card], rng: random.Random) -> ChoiceQuestion:
     options = distractors(card, siblings, rng) + [card.answer]
     rng.shuffle(options)
     index = options.index(card.answer)
-    keys = "/".join(letter(i) for i in range(len(options)))
+    keys = f"1-{len(options)}"
     return ChoiceQuestion(card, Prompt(card.prompt, response=KEY, options=tuple(options),
                                        hint=f"press {keys}"), index)

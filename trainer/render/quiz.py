@@ -12,7 +12,7 @@ from rich.console import Group
 from rich.text import Text
 
 from trainer.deckfile import Card
-from trainer.questions.base import KEY, LINE, Outcome, Prompt, letter
+from trainer.questions.base import KEY, LINE, Outcome, Prompt, option_key
 from trainer.scheduling import RATINGS
 from trainer.session import Progress
 
@@ -52,7 +52,7 @@ def prompt_view(card: Card, prompt: Prompt, progress: Progress, source: str) -> 
     if prompt.snippet:
         parts.append(snippet_view(prompt.snippet))
     for i, option in enumerate(prompt.options):
-        parts.append(Text.assemble((f"  {letter(i)}) ", "md.option"), option))
+        parts.append(Text.assemble((f"  {option_key(i)}) ", "md.option"), option))
     if prompt.response == KEY:
         parts.append(Text(f"{prompt.hint} · {COMMAND_KEYS}", style="md.keys"))
     elif prompt.response == LINE:

@@ -11,13 +11,13 @@ def card(**kw):
     return Card(**{**base, **kw})
 
 
-def test_choice_uses_the_cards_own_distractors_and_grades_the_letter():
+def test_choice_uses_the_cards_own_distractors_and_grades_the_number():
     question = ask(card(choices=("STRICT", "DISABLE")), [], random.Random(7))
     options = question.prompt.options
     assert sorted(options) == ["DISABLE", "PERMISSIVE", "STRICT"]
     assert question.prompt.response == KEY
-    right = "abc"[options.index("PERMISSIVE")]
-    wrong = "abc"[options.index("STRICT")]
+    right = "123"[options.index("PERMISSIVE")]
+    wrong = "123"[options.index("STRICT")]
     assert question.check(right, 3).correct is True and question.check(right, 3).proposed == GOOD
     miss = question.check(wrong, 3)
     assert (miss.correct, miss.proposed) == (False, AGAIN)
