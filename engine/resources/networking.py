@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from engine.resources import cel
 from engine.resources.schema import Duration, Raw, f
 
 # ---------------------------------------------------------------- shared ----
@@ -498,6 +499,8 @@ class WorkloadEntrySpec:
 
 @dataclass(frozen=True)
 class ServiceEntry:
+    RULES = (cel.service_entry,)
+
     hosts: tuple[str, ...] = f((), required=True)
     addresses: tuple[str, ...] = ()
     ports: tuple[ServicePort, ...] = ()

@@ -9,7 +9,8 @@ as None so that later layers still see the rest of the object.
 Field conventions (set with `f(...)`): JSON name = camelCase of the attribute unless `json`
 is given; `required`; `minimum` (uint32 fields: the CRD has minimum 0). Class attributes:
 `ONEOF` (groups of mutually exclusive JSON names), `OPEN` (unknown fields allowed: objects
-we model only partly, such as a pod spec).
+we model only partly, such as a pod spec), `RULES` (the CRD's CEL rules: functions of the raw
+object returning `(relative path, message)` pairs; see `cel.py`).
 """
 
 from __future__ import annotations
@@ -183,6 +184,10 @@ class Decoder:
             if len(present) > 1:
                 self.problem("invalid", path, f"\"{format_path(path)}\" must validate one and only one schema "
                                               f"(oneOf): {' and '.join(present)} are both set")
+        for rule in getattr(cls, "RULES", ()):   # CRD x-kubernetes-validations (CEL), see cel.py
+            for subpath, message in rule(value):
+                at = path + subpath
+                self.problem("invalid", at, f"{format_path(at)}: {message}")
         if "line" in {fl.name for fl in dataclasses.fields(cls)}:
             kwargs["line"] = 0  # filled by the caller, which knows the document
         return cls(**kwargs)

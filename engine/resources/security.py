@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from engine.resources.networking import WorkloadSelector
+from engine.resources import cel
 from engine.resources.schema import Raw, f
 
 
@@ -26,6 +27,8 @@ class MutualTLS:
 
 @dataclass(frozen=True)
 class PeerAuthentication:
+    RULES = (cel.peer_authentication,)
+
     selector: WorkloadSelector | None = None
     mtls: MutualTLS | None = None
     port_level_mtls: dict[str, MutualTLS] = f(factory=dict)   # keys are port numbers
@@ -97,6 +100,8 @@ class ExtensionProvider:
 
 @dataclass(frozen=True)
 class AuthorizationPolicy:
+    RULES = (cel.authorization_policy,)
+
     selector: WorkloadSelector | None = None
     target_ref: Raw | None = None
     target_refs: tuple[Raw, ...] = ()
