@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from engine.mesh.inventory import (
-    DEFAULT_GATEWAY_LABELS, DEFAULT_GATEWAY_PORTS, DEFAULT_ROOT_NAMESPACE, ExternalHost, Inventory,
-    MeshSettings, Namespace, Pod, Service, ServicePort, port_protocol,
+    DEFAULT_GATEWAY_LABELS, DEFAULT_GATEWAY_PORTS, DEFAULT_GATEWAY_TARGET_PORTS, DEFAULT_ROOT_NAMESPACE,
+    ExternalHost, Inventory, MeshSettings, Namespace, Pod, Service, ServicePort, port_protocol,
 )
 from engine.resources import Resource
 from engine.resources.meshdrill import Topology
@@ -154,6 +154,7 @@ def _add_default_gateway(inv: Inventory) -> None:
               workload="istio-ingressgateway", gateway=True)
     inv.pods.append(pod)
     inv.clients[f"{ns}/istio-ingressgateway"] = [pod]
-    ports = tuple(ServicePort(_gateway_port_name(p), p, p, port_protocol(_gateway_port_name(p))) for p in DEFAULT_GATEWAY_PORTS)
+    ports = tuple(ServicePort(_gateway_port_name(p), p, DEFAULT_GATEWAY_TARGET_PORTS.get(p, p),
+                              port_protocol(_gateway_port_name(p))) for p in DEFAULT_GATEWAY_PORTS)
     inv.services.append(Service("istio-ingressgateway", ns, ports, dict(DEFAULT_GATEWAY_LABELS)))
     inv.namespaces.setdefault(ns, Namespace(ns))

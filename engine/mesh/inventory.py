@@ -15,6 +15,10 @@ CLUSTER_DOMAIN = "svc.cluster.local"
 DEFAULT_ROOT_NAMESPACE = "istio-system"
 DEFAULT_GATEWAY_LABELS = (("istio", "ingressgateway"),)
 DEFAULT_GATEWAY_PORTS = (80, 443, 31400, 15443)   # the default profile's istio-ingressgateway Service
+# Its targetPorts: the gateway pod runs unprivileged and listens on 8080/8443 for Service ports
+# 80/443 (manifests/charts/gateways/istio-ingress/values.yaml; istio/istio#51257). Analyzers that
+# compare Gateway ports with the Service (IST0162) look at these.
+DEFAULT_GATEWAY_TARGET_PORTS = {80: 8080, 443: 8443}
 
 # Port-name prefixes Istio understands (io:ops/configuration/traffic-management/protocol-selection).
 _PROTOCOL_PREFIXES = {

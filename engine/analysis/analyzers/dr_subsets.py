@@ -1,0 +1,48 @@
+"""IST0174 and IST0173: a DestinationRule host that names no service, a subset that selects no pod.
+
+istio:pkg/config/analysis/analyzers/destinationrule/subset.go (Istio 1.27+, cluster mode only).
+The host is looked up like a VirtualService destination, from the DestinationRule's namespace and
+exportTo; when it is unknown (IST0174) its subsets are not checked. A subset's labels, merged with
+a ServiceEntry's workloadSelector, must match some pod -- in any namespace, as Istio does.
+Both are reported at the object's first line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from engine.analysis.context import Context, report
+from engine.diagnostics import Diagnostic
+
+NAME = "destinationrule.SubsetSelectPodAnalyzer"
+DESCRIPTION = "Checks if pods are selected by subsets in destination rules."
+
+
+class _LabelIndex:
+    """Distinct pod label sets, indexed by (key, value): selectors match without a full scan."""
+
+    def __init__(self, label_sets) -> None:
+        self.sets = list({tuple(sorted(labels.items())) for labels in label_sets})
+        self.by_pair: dict[tuple[str, str], list[int]] = {}
+        for i, labels in enumerate(self.sets):
+            for pair in labels:
+                self.by_pair.setdefault(pair, []).append(i)
+
+    def any_match(self, selector: dict[str, str]) -> bool:
+        if not selector:
+            return bool(self.sets)
+        postings = [self.by_pair.get(pair, []) for pair in selector.items()]
+        smallest = min(postings, key=len)
+        return any(all(pair in self.sets[i] for pair in selector.items()) for i in smallest)
+
+
+def analyze(ctx: Context) -> Iterator[Diagnostic]:
+    index = _LabelIndex(p.labels for p in ctx.pods)
+    for dr in ctx.of("DestinationRule"):
+        entry = ctx.destination_host(dr.namespace, dr.spec.export_to, dr.spec.host)
+        if entry is None:
+            yield report("IST0174", dr, dr.spec.host)
+            continue
+        for subset in dr.spec.subsets:
+            if not index.any_match({**entry.selector, **subset.labels}):
+                yield report("IST0173", dr, subset.name)

@@ -1,0 +1,70 @@
+"""IST0102 and IST0103: namespaces without sidecar injection, pods missing their proxy.
+
+istio:pkg/config/analysis/analyzers/injection/injection.go (cluster mode only). Istio walks the
+Namespace objects (all but istio-system; ambient namespaces are skipped). A namespace with neither
+an `istio-injection` nor an `istio.io/rev` label is IST0102 (at metadata.name); `istio-injection:
+disabled` is a deliberate opt-out and says nothing. In a live cluster a namespace exists when it
+is declared (Namespace object, Topology) or holds pods, so those are the namespaces reported here;
+`default` is not invented for a lone VirtualService.
+
+IST0103 checks Pod objects (a Deployment's pods would be injected by the webhook when created) in
+namespaces labeled `istio-injection=enabled`: no `istio-proxy` container with an image, unless
+`sidecar.istio.io/inject: "false"` (label over annotation) or hostNetwork.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from engine import messages
+from engine.analysis.context import Context, report
+from engine.diagnostics import Diagnostic
+from engine.mesh.inventory import Namespace
+
+NAME = "injection.Analyzer"
+DESCRIPTION = "Checks conditions related to Istio sidecar injection"
+
+_AMBIENT = ("istio.io/dataplane-mode", "ambient")
+_INJECT = "sidecar.istio.io/inject"
+
+
+def analyze(ctx: Context) -> Iterator[Diagnostic]:
+    inventory = ctx.inventory
+    populated = {p.namespace for p in inventory.pods if p.source is not None}
+    injected = set()
+    for name, ns in sorted(inventory.namespaces.items()):
+        if name == "istio-system" or ns.labels.get(_AMBIENT[0]) == _AMBIENT[1]:
+            continue
+        if ns.source is None and name not in populated and not _declared(ctx, name):
+            continue
+        label = ns.labels.get("istio-injection", "")
+        if not label and "istio.io/rev" not in ns.labels:
+            yield _not_injected(ns)
+        elif label == "enabled":
+            injected.add(name)
+    for pod in ctx.of("Pod"):
+        if pod.namespace in injected and _missing_proxy(pod):
+            yield report("IST0103", pod, f"{pod.namespace}/{pod.name}")
+
+
+def _declared(ctx: Context, namespace: str) -> bool:
+    """A Topology namespace counts as a Namespace object."""
+    return any(ns.name == namespace for topo in ctx.of("Topology") for ns in topo.spec.namespaces)
+
+
+def _not_injected(ns: Namespace) -> Diagnostic:
+    if ns.source is not None:
+        return report("IST0102", ns.source, ns.name, ns.name, path="metadata.name")
+    return messages.make("IST0102", ns.name, ns.name, origin=f"Namespace {ns.name}")
+
+
+def _missing_proxy(pod) -> bool:
+    inject = pod.labels.get(_INJECT, pod.annotations.get(_INJECT, ""))
+    if str(inject).lower() == "false":
+        return False
+    spec = pod.spec
+    if spec is None:
+        return True
+    if spec.host_network:
+        return False
+    return not any(c.name == "istio-proxy" and c.image for c in spec.containers)
