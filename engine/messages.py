@@ -123,6 +123,9 @@ MESSAGES: dict[str, Message] = dict([
     _m("MD0201", "SubmissionKindNotAllowed", E,
        "%s is part of the exercise's cluster, not of an answer: submit Istio configuration only (networking.istio.io, security.istio.io)",
        "An exercise answer may only hold Istio configuration; the topology and traffic are fixed."),
+    # --- meshdrill: traffic streams that name nothing ----------------------------------------
+    _m("MD0301", "UnknownStreamEndpoint", E, "stream %s %q names no %s in the topology",
+       "A Traffic stream's `from` or `via` names no workload of the topology."),
 ])
 
 # Retired by Istio; never emit them (analyzers.md §3). A meta-test keeps this honest.
