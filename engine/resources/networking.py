@@ -268,7 +268,7 @@ class SimpleLB(StrEnum):
 class HTTPCookie:
     name: str | None = None
     path: str | None = None
-    ttl: Duration | None = None
+    ttl: Raw | None = None   # duration-validation:none in istio/api: `0s` means a session cookie
     attributes: tuple[Raw, ...] = ()
 
 
