@@ -1,0 +1,125 @@
+"""What a matched rule does: redirect, direct response, rewrite, weighted destinations, policy.
+
+Sources: istio:pilot/pkg/networking/core/route/route.go (`applyHTTPRouteDestination`,
+`TranslateRoute`, `GetDestinationCluster`), api:networking/v1alpha3/virtual_service.proto;
+istio-semantics §3.4–3.9.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from engine.mesh.hosts import resolve
+from engine.resources.networking import Destination, HTTPRoute
+from engine.simulation import route_policy
+from engine.simulation.egress import entry_target
+from engine.simulation.hop import Hop
+from engine.simulation.plan import ClusterTarget, Mirror, Outcome, RoutePolicy
+from engine.simulation.targets import missing, service_target
+from engine.simulation.virtualservice import RuleHit
+
+DEFAULT_ROUTE = RoutePolicy()      # prefix / : mesh default retries, no timeout (§3.2)
+
+
+@dataclass(frozen=True)
+class Action:
+    immediate: Outcome | None = None
+    targets: tuple[ClusterTarget, ...] = ()
+    policy: RoutePolicy = DEFAULT_ROUTE
+
+
+def destination_target(hop: Hop, dest: Destination, config_namespace: str, weight: int) -> ClusterTarget:
+    """A destination host resolves in the VirtualService's namespace, then against the registry
+    the client can see (Services, then ServiceEntries); anything else is not in CDS (503 NC)."""
+    host = resolve(dest.host, config_namespace)
+    port = dest.port.number if dest.port is not None and dest.port.number else None
+    svc = hop.mesh.service(host, hop.namespace)
+    if svc is not None:
+        return service_target(hop, svc, port, dest.subset, weight)
+    entries = hop.mesh.service_entries_for(host, hop.namespace)
+    if entries and not host.startswith("*"):
+        return entry_target(hop, entries[0][1], host, port, dest.subset, weight)
+    return missing(hop, host, port or hop.port, dest.subset, weight,
+                   f"{host} is not a service or ServiceEntry visible from {hop.namespace}: cluster not found (503 NC)")
+
+
+def weighted(hop: Hop, route, config_namespace: str) -> tuple[ClusterTarget, ...]:
+    """One destination takes everything whatever its weight; with several, 0-weight ones are
+    dropped and the rest are relative (`applyHTTPRouteDestination`, correction 1)."""
+    dests = list(route.route)
+    if len(dests) == 1:
+        return (destination_target(hop, dests[0].destination, config_namespace, 100),)
+    out = []
+    for d in dests:
+        if d.weight:
+            out.append(destination_target(hop, d.destination, config_namespace, d.weight))
+    return tuple(out)
+
+
+def http_action(hop: Hop, hit: RuleHit, route: HTTPRoute) -> Action:
+    vs = hit.vs
+    if route.redirect is not None:
+        r = route.redirect
+        code = r.redirect_code or 301
+        location = _location(hop, r)
+        hop.step("route", f"redirect {code} to {location}", vs.reference(f"spec.http[{hit.index}].redirect"))
+        return Action(immediate=Outcome(code, (), f"redirect to {location}"))
+    if route.direct_response is not None:
+        status = route.direct_response.status
+        hop.step("route", f"direct response {status}", vs.reference(f"spec.http[{hit.index}].directResponse"))
+        body = route.direct_response.body
+        return Action(immediate=Outcome(status, (), (body.string or "") if body else ""))
+    if route.rewrite is not None:
+        _rewrite(hop, hit, route)
+    targets = weighted(hop, route, vs.namespace)
+    policy = RoutePolicy(timeout_ms=route.timeout.ms if route.timeout else None,
+                         retry=route_policy.retry_policy(route.retries),
+                         fault=route_policy.fault(route.fault),
+                         mirrors=_mirrors(hop, route, vs.namespace))
+    return Action(targets=targets, policy=policy)
+
+
+def _mirrors(hop: Hop, route: HTTPRoute, namespace: str) -> tuple[Mirror, ...]:
+    out = []
+    if route.mirror is not None:
+        fraction = route_policy.mirror_fraction(route.mirror_percentage, route.mirror_percent)
+        out.append(Mirror(destination_target(hop, route.mirror, namespace, 1), fraction))
+    for m in route.mirrors:
+        out.append(Mirror(destination_target(hop, m.destination, namespace, 1),
+                          route_policy.mirror_fraction(m.percentage)))
+    for m in out:
+        hop.step("mirror", f"mirror {m.fraction:.0%} of requests to {m.target.name} (responses ignored)")
+    return tuple(m for m in out if m.fraction > 0)
+
+
+def _rewrite(hop: Hop, hit: RuleHit, route: HTTPRoute) -> None:
+    """Applied after matching: a prefix match replaces the matched prefix, otherwise the whole
+    path (`prefix_rewrite`/`regex_rewrite`, §3.6). The server and backends see the result."""
+    rw, facts = route.rewrite, hop.facts
+    path = facts.path
+    if rw.uri is not None:
+        m = route.match[hit.match_index] if hit.match_index is not None else None
+        prefix = m.uri.prefix if m is not None and m.uri is not None and m.uri.prefix is not None else None
+        path = rw.uri + path[len(prefix):] if prefix is not None else rw.uri
+    elif rw.uri_regex_rewrite is not None and rw.uri_regex_rewrite.match:
+        import re2
+        try:
+            path = re2.sub(rw.uri_regex_rewrite.match, rw.uri_regex_rewrite.rewrite or "", path)
+        except re2.error:
+            pass
+    authority = rw.authority or facts.authority
+    hop.facts = replace(facts, path=path or "/", authority=authority)
+    hop.step("rewrite", f"rewritten to {authority}{path or '/'}", hit.vs.reference(f"spec.http[{hit.index}].rewrite"))
+
+
+def _location(hop: Hop, r) -> str:
+    scheme = r.scheme or hop.facts.scheme
+    authority = r.authority or hop.facts.authority.split(":")[0]
+    port = f":{r.port}" if r.port else ""
+    return f"{scheme}://{authority}{port}{r.uri or hop.facts.path}"
+
+
+def l4_action(hop: Hop, hit: RuleHit) -> Action:
+    """tcp/tls routes: weighted destinations, no retries, timeouts or faults at L4 (§3.10)."""
+    targets = weighted(hop, hit.route, hit.vs.namespace)
+    return Action(targets=targets, policy=RoutePolicy(retry=route_policy.NO_RETRY))

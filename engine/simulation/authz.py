@@ -1,0 +1,155 @@
+"""AuthorizationPolicy on the server's proxy (istio-semantics §7).
+
+Order: CUSTOM, then DENY (any match denies), then ALLOW: with no ALLOW policy selecting the
+workload the request is allowed, else it must match one. `rules` absent matches nothing (an
+ALLOW deny-all), `rules: [{}]` matches everything. Within a rule from/to/when are ANDed, list
+entries ORed, fields of one source/operation ANDed, values ORed. Principals and namespaces come
+from the peer certificate, so only an mTLS request has them; negative fields (`notPrincipals`)
+then match, as Envoy's RBAC `not_id` does (the documented "deny plaintext" recipe is a DENY with
+`notPrincipals: ["*"]`: io:tasks/security/authorization/authz-deny, io:ops/configuration/security/
+security-policy-examples). Sources: api:security/v1beta1/authorization_policy.proto;
+istio:pilot/pkg/security/authz/builder, model/permission.go, model/principal.go.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.mesh.inventory import Pod
+from engine.mesh.mesh import Mesh
+from engine.resources import Resource
+from engine.resources.security import Condition, Operation, Rule, Source
+
+CUSTOM_UNKNOWN = ("a CUSTOM AuthorizationPolicy matches: the external authorizer decides; "
+                  "simulated as allowed")
+
+
+@dataclass(frozen=True)
+class Caller:
+    """What the server's proxy knows about a request."""
+
+    principal: str | None          # "cluster.local/ns/default/sa/sleep" over mTLS, else None
+    namespace: str | None          # over mTLS only
+    method: str
+    path: str                      # without the query string
+    host: str                      # Host header
+    port: int                      # the workload's (target) port
+    headers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    denied: bool
+    detail: str
+    reference: str = ""
+    uncertain: str = ""
+
+
+def _value_match(pattern: str, value: str | None) -> bool:
+    if value is None:
+        return False
+    if pattern == "*":
+        return value != ""
+    if pattern.endswith("*"):
+        return value.startswith(pattern[:-1])
+    if pattern.startswith("*"):
+        return value.endswith(pattern[1:])
+    return value == pattern
+
+
+def _field(values: tuple[str, ...], not_values: tuple[str, ...], value: str | None, *, fold=False) -> bool:
+    if fold and value is not None:
+        value = value.lower()
+        values, not_values = tuple(v.lower() for v in values), tuple(v.lower() for v in not_values)
+    if values and not any(_value_match(v, value) for v in values):
+        return False
+    if not_values and any(_value_match(v, value) for v in not_values):
+        return False
+    return True
+
+
+def _source(src: Source, c: Caller) -> bool:
+    service_account = c.principal.split("/ns/", 1)[1].replace("/sa/", "/") if c.principal else None
+    return (_field(src.principals, src.not_principals, c.principal)
+            and _field(src.namespaces, src.not_namespaces, c.namespace)
+            and _field(src.service_accounts, src.not_service_accounts, service_account)
+            and _field(src.request_principals, src.not_request_principals, None)   # no JWT is simulated
+            and _field(src.ip_blocks, src.not_ip_blocks, None)
+            and _field(src.remote_ip_blocks, src.not_remote_ip_blocks, None))
+
+
+def _operation(op: Operation, c: Caller) -> bool:
+    host = c.host.lower()
+    bare = host.rsplit(":", 1)[0] if ":" in host else host
+    hosts_ok = (not op.hosts or _field(op.hosts, (), host, fold=True) or _field(op.hosts, (), bare, fold=True))
+    not_hosts_ok = not op.not_hosts or not (_field(op.not_hosts, (), host, fold=True)
+                                            or _field(op.not_hosts, (), bare, fold=True))
+    return (hosts_ok and not_hosts_ok
+            and _field(op.ports, op.not_ports, str(c.port))
+            and _field(op.methods, op.not_methods, c.method)
+            and _field(op.paths, op.not_paths, c.path))
+
+
+def _condition_value(key: str, c: Caller) -> str | None:
+    if key.startswith("request.headers[") and key.endswith("]"):
+        return c.headers.get(key[len("request.headers["):-1].lower())
+    return {"source.principal": c.principal, "source.namespace": c.namespace,
+            "destination.port": str(c.port)}.get(key)
+
+
+def _when(cond: Condition, c: Caller) -> bool:
+    return _field(cond.values, cond.not_values, _condition_value(cond.key, c))
+
+
+def _rule(rule: Rule, c: Caller) -> bool:
+    return ((not rule.from_ or any(f.source is None or _source(f.source, c) for f in rule.from_))
+            and (not rule.to or any(t.operation is None or _operation(t.operation, c) for t in rule.to))
+            and all(_when(w, c) for w in rule.when))
+
+
+def _matching_rule(policy: Resource, c: Caller) -> int | None:
+    for i, rule in enumerate(policy.spec.rules or ()):
+        if _rule(rule, c):
+            return i
+    return None
+
+
+def policies_for(mesh: Mesh, pod: Pod) -> list[Resource]:
+    """Root-namespace policies apply mesh-wide (a selector there matches in every namespace)."""
+    out = []
+    for namespace in dict.fromkeys([mesh.root_namespace, pod.namespace]):
+        for res in mesh.authorization_policies.get(namespace, []):
+            if res.spec.target_ref is not None or res.spec.target_refs:
+                continue                     # targetRef binds to Gateway API/waypoints, not sidecars
+            sel = res.spec.selector
+            if sel is None or not sel.match_labels or pod.matches(sel.match_labels):
+                out.append(res)
+    return out
+
+
+def authorize(mesh: Mesh, pod: Pod, caller: Caller) -> Verdict:
+    if not pod.sidecar:
+        return Verdict(False, "no sidecar on the server: no AuthorizationPolicy enforcement")
+    by_action: dict[str, list[Resource]] = {"CUSTOM": [], "DENY": [], "ALLOW": []}
+    for res in policies_for(mesh, pod):
+        action = str(res.spec.action or "ALLOW")
+        if action in by_action:
+            by_action[action].append(res)
+    uncertain = ""
+    for res in by_action["CUSTOM"]:
+        if _matching_rule(res, caller) is not None:
+            uncertain = CUSTOM_UNKNOWN
+    for res in by_action["DENY"]:
+        index = _matching_rule(res, caller)
+        if index is not None:
+            return Verdict(True, f"DENY policy {res.ref} matches (rule {index})",
+                           res.reference(f"spec.rules[{index}]"), uncertain)
+    if not by_action["ALLOW"]:
+        return Verdict(False, "no ALLOW policy selects the workload: allowed", "", uncertain)
+    for res in by_action["ALLOW"]:
+        index = _matching_rule(res, caller)
+        if index is not None:
+            return Verdict(False, f"ALLOW policy {res.ref} matches (rule {index})",
+                           res.reference(f"spec.rules[{index}]"), uncertain)
+    first = by_action["ALLOW"][0]
+    return Verdict(True, "ALLOW policies select the workload but none matches: denied", first.reference(), uncertain)

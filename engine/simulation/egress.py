@@ -1,0 +1,103 @@
+"""Traffic to hosts outside the registry, and to ServiceEntry hosts (istio-semantics §9).
+
+- ServiceEntry hosts are in the registry: VS and DR apply; `location` MESH_EXTERNAL (the
+  default) never gets auto mTLS; endpoints are the SE's `endpoints`, its `workloadSelector`
+  pods, or the host itself (DNS/NONE resolution).
+- Unknown hosts follow outboundTrafficPolicy: ALLOW_ANY -> PassthroughCluster (the original
+  destination, as the app sent it, no VS/DR); REGISTRY_ONLY -> BlackHoleCluster: HTTP gets the
+  `block_all` 502, TLS/TCP a reset (istio:pilot/pkg/networking/core/httproute.go
+  `buildCatchAllVirtualHost`; sidecar_simulation_test.go `TestPassthroughTraffic`).
+"""
+
+from __future__ import annotations
+
+from engine.mesh.inventory import Service
+from engine.resources import Resource
+from engine.simulation import policy as pol
+from engine.simulation.hop import Hop
+from engine.simulation.plan import ClusterTarget, LoadBalancer, Outcome, TraceStep
+from engine.simulation.targets import (
+    cluster_name, external_connection, missing, pod_connection,
+)
+
+PASSTHROUGH = "PassthroughCluster"
+KUBE_PROXY = LoadBalancer(simple="RANDOM")    # iptables picks a ready endpoint uniformly
+
+
+def outbound_mode(hop: Hop) -> tuple[str, str]:
+    """The client's outboundTrafficPolicy: its Sidecar resource's, else MeshConfig's."""
+    if hop.sender.pod is not None:
+        sidecar = hop.mesh.sidecar_for(hop.sender.pod)
+        otp = sidecar.spec.outbound_traffic_policy if sidecar is not None else None
+        if otp is not None and otp.mode is not None:
+            return str(otp.mode), sidecar.reference("spec.outboundTrafficPolicy.mode")
+    return hop.mesh.settings.outbound_mode, ""
+
+
+def entry_target(hop: Hop, se: Resource, host: str, port: int | None, subset: str | None,
+                 weight: int) -> ClusterTarget:
+    spec = se.spec
+    ports = [p.number for p in spec.ports]
+    if port is None:
+        port = ports[0] if len(ports) == 1 else hop.port
+    if ports and port not in ports:
+        return missing(hop, host, port, subset, weight, f"ServiceEntry {se.ref} has no port {port}: no such cluster")
+    rule = pol.find_rule(hop.mesh, host, se.namespace, hop.namespace, hop.sender.labels)
+    steps = [TraceStep("serviceentry", f"{host} is declared by ServiceEntry {se.ref}", se.reference("spec.hosts"))]
+    labels: dict[str, str] = {}
+    if subset is not None:
+        if rule is None or subset not in rule.subsets:
+            return missing(hop, host, port, subset, weight,
+                           f"subset {subset!r} is not defined in a DestinationRule visible from {hop.namespace}: "
+                           "cluster not found (503 NC)")
+        labels = dict(rule.subsets[subset][0].labels)
+    cp = pol.resolve_cluster_policy(rule, port, subset)
+    internal = str(spec.location or "MESH_EXTERNAL") == "MESH_INTERNAL"
+    connections = []
+    if spec.workload_selector is not None and spec.workload_selector.labels:
+        selector = dict(spec.workload_selector.labels) | labels
+        for pod in hop.mesh.inventory.select(se.namespace, selector):
+            connections.append(pod_connection(hop, pod, cp.tls, cp.tls_reference, port,
+                                              se.namespace if internal else se.namespace))
+    elif spec.endpoints:
+        for ep in spec.endpoints:
+            if all(ep.labels.get(k) == v for k, v in labels.items()):
+                connections.append(external_connection(hop, ep.address or host, dict(ep.labels), cp.tls,
+                                                       cp.tls_reference))
+    elif not labels:
+        connections.append(external_connection(hop, host, {}, cp.tls, cp.tls_reference))
+    steps.append(TraceStep("endpoint", f"{len(connections)} endpoint(s) for {host}:{port}"))
+    hop.trace.extend(steps)
+    return ClusterTarget(cluster_name(port, subset, host), host, "", port, subset, weight,
+                         connections=tuple(connections), lb=pol.load_balancer(cp.load_balancer, hop.hash_source()),
+                         pool=pol.connection_pool(cp.connection_pool), outlier=pol.outlier_policy(cp.outlier_detection),
+                         trace=tuple(steps))
+
+
+def passthrough_external(hop: Hop, host: str) -> ClusterTarget:
+    """ALLOW_ANY: straight to the address the app dialed; no VS, no DR, no auto mTLS."""
+    conn = external_connection(hop, host, {}, None, "")
+    return ClusterTarget(PASSTHROUGH, host, "", hop.port, None, 100, connections=(conn,), lb=KUBE_PROXY,
+                         trace=conn.trace)
+
+
+def passthrough_service(hop: Hop, svc: Service) -> ClusterTarget | Outcome:
+    """The original destination is a ClusterIP: kube-proxy picks any pod, plaintext as sent."""
+    sp = svc.port(hop.port)
+    if sp is None:
+        return Outcome(None, (), f"{svc.host} has no port {hop.port}: the connection fails")
+    target_port = sp.target_port if isinstance(sp.target_port, int) else sp.port
+    pods = hop.mesh.inventory.service_pods(svc)
+    if not pods:
+        return Outcome(None, (), f"{svc.host} has no endpoints: kube-proxy refuses the connection")
+    connections = tuple(pod_connection(hop, pod, None, "", target_port, svc.namespace, proxy=False) for pod in pods)
+    return ClusterTarget(PASSTHROUGH if hop.sender.sidecar else f"kube-proxy|{hop.port}|{svc.host}", svc.name,
+                         svc.namespace, hop.port, None, 100, connections=connections, lb=KUBE_PROXY)
+
+
+def blackhole(hop: Hop, http: bool, why: str, reference: str = "") -> Outcome:
+    if http:
+        hop.step("egress", f"{why}: REGISTRY_ONLY, the block_all virtual host answers 502", reference)
+        return Outcome(502, (), "REGISTRY_ONLY: BlackHoleCluster (block_all)")
+    hop.step("egress", f"{why}: REGISTRY_ONLY, BlackHoleCluster resets the connection", reference)
+    return Outcome(None, (), "REGISTRY_ONLY: BlackHoleCluster resets the connection")

@@ -1,0 +1,132 @@
+"""Ingress: a request from outside through a gateway Envoy (istio-semantics §8).
+
+Gateways select gateway pods by label in every namespace; a server listens on a port for hosts
+`[ns/]dnsName`; a VirtualService is bound when it names the Gateway (`ns/name`, or a bare name in
+the VS's namespace), one of its hosts fits a server host whose namespace part admits the VS, and
+it is exported to the gateway's namespace. No listener: the connection fails; no bound VS, host
+or rule: 404 NR; `httpsRedirect`: 301. Bound VSs merge, catch-all rules last. The hop to the
+backend is then planned like a sidecar client in the gateway's namespace (DR lookup, auto mTLS).
+Sources: api:networking/v1alpha3/gateway.proto; istio:pilot/pkg/networking/core/gateway.go;
+istio:pilot/pkg/networking/core/gateway_simulation_test.go.
+"""
+
+from __future__ import annotations
+
+from engine.mesh.hosts import exported_to, matches, resolve
+from engine.mesh.mesh import Mesh
+from engine.resources import Resource
+from engine.resources.meshdrill import Backend, Stream
+from engine.simulation.actions import Action, http_action, l4_action
+from engine.simulation.authz import Caller, authorize
+from engine.simulation.plan import Outcome, Plan
+from engine.simulation.routing import NO_ROUTE, finish, make_hop
+from engine.simulation.sender import Sender, parse_target, unknown_endpoint
+from engine.simulation.virtualservice import first_http_rule, first_l4_rule, gateway_resolver, merged_gateway_rules
+
+HTTP_SERVERS = frozenset({"HTTP", "HTTP2", "GRPC", "HTTPS"})
+TERMINATING = frozenset({"SIMPLE", "MUTUAL", "ISTIO_MUTUAL", "OPTIONAL_MUTUAL"})
+
+
+def _gateway_sender(mesh: Mesh, stream: Stream) -> Sender:
+    via = stream.via or f"{mesh.root_namespace}/istio-ingressgateway"
+    pods = [p for p in mesh.inventory.workload_of(via) if p.gateway] or mesh.inventory.workload_of(via)
+    if not pods:
+        raise unknown_endpoint("via", via, "gateway workload", mesh.stream_reference(stream, "via"),
+                               "write `via: <namespace>/<gateway workload>`, e.g. istio-system/istio-ingressgateway")
+    pod = pods[0]
+    return Sender(via if "/" in via else f"{pod.namespace}/{via}", pod, pod.namespace, True, True)
+
+
+def _dns(entry: str) -> str:
+    return (entry.partition("/")[2] if "/" in entry else entry).lower()
+
+
+def _server_host_admits(entry: str, gateway: Resource, vs_namespace: str, host: str) -> bool:
+    namespace, slash, name = entry.partition("/")
+    if not slash:
+        namespace, name = "*", entry
+    if namespace == ".":
+        namespace = gateway.namespace
+    return (namespace == "*" or namespace == vs_namespace) and (matches(name.lower(), host) or matches(host, name.lower()))
+
+
+def plan_ingress(mesh: Mesh, stream: Stream, backends: tuple[Backend, ...] | None) -> Plan:
+    sender = _gateway_sender(mesh, stream)
+    target = parse_target(stream.to)
+    hop, request = make_hop(mesh, sender, target, stream, None, backends)
+    label = f"external via {sender.ref}"
+    hop.step("sender", f"external client through gateway {sender.ref}", mesh.stream_reference(stream, "via"))
+    action = _route(hop, target.host)
+    return finish(hop, request, action, sender, label=label)
+
+
+def _route(hop, host: str) -> Action:
+    pod = hop.sender.pod
+    servers = [(gw, i, s) for gw in hop.mesh.gateways
+               if pod.matches(gw.spec.selector or {})
+               for i, s in enumerate(gw.spec.servers) if s.port is not None and s.port.number == hop.port]
+    if not servers:
+        hop.step("listener", f"no Gateway server on port {hop.port} for {hop.sender.ref}: the connection fails")
+        return Action(immediate=Outcome(None, (), f"no listener on port {hop.port}"))
+    fitting = [(gw, i, s) for gw, i, s in servers if any(matches(_dns(h), host) for h in s.hosts)]
+    if not fitting:
+        hop.step("listener", f"no Gateway server on port {hop.port} lists host {host}: 404 NR")
+        return Action(immediate=NO_ROUTE)
+    gw, index, server = fitting[0]
+    where = gw.reference(f"spec.servers[{index}]")
+    protocol = (server.port.protocol or "").upper()
+    tls_mode = str(server.tls.mode) if server.tls is not None and server.tls.mode else ""
+    if server.tls is not None and server.tls.https_redirect and not hop.app_tls:
+        hop.step("listener", f"server {index} of {gw.ref} redirects http to https (301)", where)
+        return Action(immediate=Outcome(301, (), f"redirect to https://{host}{hop.facts.path}"))
+    terminates = protocol in HTTP_SERVERS and (protocol != "HTTPS" or tls_mode in TERMINATING)
+    if protocol == "HTTPS" and not hop.app_tls or protocol in ("HTTP", "HTTP2", "GRPC") and hop.app_tls:
+        hop.step("listener", f"server {index} of {gw.ref} speaks {protocol}, the client does not: handshake fails",
+                 where)
+        return Action(immediate=Outcome(None, (), f"{protocol} listener on port {hop.port} refuses the connection"))
+    hop.step("listener", f"Gateway {gw.ref} server {index} ({protocol}) accepts {host}:{hop.port}", where)
+    keys = {f"{g.namespace}/{g.name}" for g, _, s in fitting}
+    hop.gateway_names = frozenset(keys)
+    denied = authorize(hop.mesh, pod, Caller(None, None, hop.facts.method, hop.facts.path, hop.facts.authority,
+                                             hop.port, hop.facts.headers))
+    hop.doubt(denied.uncertain)
+    if denied.denied:
+        hop.step("authz", f"gateway: {denied.detail}", denied.reference)
+        return Action(immediate=Outcome(403, (), "RBAC: access denied"))
+    bound = _bound_services(hop, host, fitting, keys)
+    if not bound:
+        hop.step("virtualservice", f"no VirtualService bound to {', '.join(sorted(keys))} for {host}: 404 NR")
+        return Action(immediate=NO_ROUTE)
+    hop.step("virtualservice", "bound: " + ", ".join(vs.ref for vs in bound) + (" (merged)" if len(bound) > 1 else ""),
+             bound[0].reference("spec.gateways"))
+    if terminates:
+        hit = first_http_rule(hop, merged_gateway_rules(bound))
+        if hit is None:
+            hop.step("route", "no rule matches: 404 NR")
+            return Action(immediate=NO_ROUTE)
+        hop.rule_reference = hit.reference
+        hop.step("route", f"rule {hit.index} of {hit.vs.ref} matches", hit.reference)
+        return http_action(hop, hit, hit.route)
+    for vs in bound:
+        hit = first_l4_rule(hop, vs, host)
+        if hit is not None:
+            hop.rule_reference = hit.reference
+            hop.step("route", f"{hit.kind} rule {hit.index} of {vs.ref} matches", hit.reference)
+            return l4_action(hop, hit)
+    hop.step("route", "no tcp/tls rule matches: the connection is closed")
+    return Action(immediate=Outcome(None, (), "no tcp/tls route on the gateway"))
+
+
+def _bound_services(hop, host: str, servers, keys: set[str]) -> list[Resource]:
+    out = []
+    for _, vs in hop.mesh.virtual_services.lookup(host):
+        if vs in out or not exported_to(vs.spec.export_to, vs.namespace, hop.namespace):
+            continue
+        resolver = gateway_resolver(vs)
+        if not {resolver(g) for g in vs.spec.gateways} & keys:
+            continue
+        vs_hosts = [resolve(h, vs.namespace) for h in vs.spec.hosts]
+        if any(_server_host_admits(entry, gw, vs.namespace, vh)
+               for gw, _, s in servers for entry in s.hosts for vh in vs_hosts):
+            out.append(vs)
+    return sorted(out, key=lambda v: v.order)

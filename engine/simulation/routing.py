@@ -1,0 +1,203 @@
+"""Config-time routing: one stream -> one Plan, as a straight pipeline with an early return.
+
+Stages, each recorded as a TraceStep (istio:pilot/pkg/simulation/traffic.go does the same):
+1 sender (sidecar or not; `external` enters through a gateway: gateway.py), 2 host resolution
+from the sender's namespace and the listener (port, protocol), Sidecar scoping, VirtualService
+selection, 3 the rule and its action (actions.py), 4 cluster + DestinationRule policy, 5 TLS,
+6 AuthorizationPolicy, 7 backend behaviour per endpoint (targets.py, tls.py, authz.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.mesh.inventory import CLUSTER_DOMAIN, HTTP_PROTOCOLS, Service
+from engine.mesh.mesh import Mesh
+from engine.resources import Resource
+from engine.resources.meshdrill import Backend, Stream
+from engine.simulation import egress
+from engine.simulation.actions import DEFAULT_ROUTE, Action, http_action, l4_action
+from engine.simulation.hop import Hop
+from engine.simulation.matching import HttpFacts
+from engine.simulation.plan import Outcome, Plan, Request, RoutePolicy
+from engine.simulation.route_policy import NO_RETRY
+from engine.simulation.scope import in_scope
+from engine.simulation.sender import Sender, Target, authority, find_sender, parse_target, stream_headers
+from engine.simulation.targets import external_connection, service_target
+from engine.simulation.virtualservice import first_http_rule, first_l4_rule, http_rules, select_for_sidecar
+
+NO_ROUTE = Outcome(404, ("NR",), "the VirtualService owning the host has no route for this request")
+SE_HTTP = frozenset({"HTTP", "HTTP2", "GRPC", "GRPC-WEB"})
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a name the app dials lands, as DNS + the client's registry see it."""
+
+    host: str                      # FQDN of the service, or the external / ServiceEntry host
+    service: Service | None = None
+    entry: Resource | None = None
+    visible: bool = True           # False: a Service not exported to the client's namespace
+    external: bool = False         # a known external host (topology externalHosts)
+
+
+def locate(mesh: Mesh, name: str, namespace: str) -> Located | None:
+    """Kubernetes DNS search path from the client's namespace (`reviews` -> reviews.<ns>.svc...)."""
+    for candidate in (f"{name}.{namespace}.{CLUSTER_DOMAIN}", f"{name}.{CLUSTER_DOMAIN}",
+                      f"{name}.cluster.local", name):
+        svc = mesh.inventory.service(candidate)
+        if svc is not None:
+            return Located(svc.host, svc, visible=mesh.service(svc.host, namespace) is not None)
+    entries = mesh.service_entries_for(name, namespace)
+    if entries:
+        return Located(name, entry=entries[0][1])
+    if any(ext.host.lower() == name for ext in mesh.inventory.external_hosts):
+        return Located(name, external=True)
+    return None
+
+
+def plan_stream(mesh: Mesh, stream: Stream, backends: tuple[Backend, ...] | None = None) -> Plan:
+    if stream.from_ == "external":
+        from engine.simulation.gateway import plan_ingress
+        return plan_ingress(mesh, stream, backends)
+    sender = find_sender(mesh, stream.from_, mesh.stream_reference(stream, "from"))
+    return plan_hop(mesh, sender, parse_target(stream.to), stream, backends)
+
+
+def default_port(mesh: Mesh, target: Target, where: Located | None) -> int:
+    if target.port is not None:
+        return target.port
+    if where is not None and where.service is not None and where.service.ports:
+        return where.service.ports[0].port
+    if where is not None and where.entry is not None and where.entry.spec.ports:
+        return where.entry.spec.ports[0].number
+    for ext in mesh.inventory.external_hosts:
+        if ext.host.lower() == target.host and ext.ports:
+            return ext.ports[0]
+    return 443 if target.scheme == "https" else 80
+
+
+def make_hop(mesh: Mesh, sender: Sender, target: Target, stream: Stream, where: Located | None,
+             backends: tuple[Backend, ...] | None) -> tuple[Hop, Request]:
+    headers = stream_headers(stream)
+    port = default_port(mesh, target, where)
+    path = stream.path or target.path
+    method = stream.method or "GET"
+    facts = HttpFacts.of(path, method, authority(target, port, headers), target.scheme, headers)
+    request = Request(target.host, port, method, path, tuple(headers.items()), target.scheme)
+    hop = Hop(mesh, sender, port, facts, app_tls=target.scheme in ("https", "tls"),
+              backends=mesh.backends if backends is None else tuple(backends))
+    return hop, request
+
+
+def plan_hop(mesh: Mesh, sender: Sender, target: Target, stream: Stream, backends) -> Plan:
+    where = locate(mesh, target.host, sender.namespace)
+    hop, request = make_hop(mesh, sender, target, stream, where, backends)
+    hop.step("sender", f"{sender.ref} ({'sidecar' if sender.sidecar else 'no sidecar'})",
+             mesh.stream_reference(stream, "from"))
+    action = route_from_sidecar(hop, target, where) if sender.sidecar else bare_app(hop, target, where)
+    return finish(hop, request, action, sender)
+
+
+def finish(hop: Hop, request: Request, action: Action, sender: Sender, label: str | None = None,
+           rule_reference: str | None = None) -> Plan:
+    return Plan(request=request, sender=label or sender.ref, sender_sidecar=sender.sidecar,
+                immediate=action.immediate, targets=action.targets, policy=action.policy,
+                trace=tuple(hop.trace), uncertain=tuple(hop.uncertain),
+                rule_reference=hop.rule_reference if rule_reference is None else rule_reference)
+
+
+def bare_app(hop: Hop, target: Target, where: Located | None) -> Action:
+    """No sidecar: DNS + kube-proxy only; VirtualService and DestinationRule never apply (§0.3)."""
+    if where is None:
+        hop.step("host", f"{target.host}: no such host (DNS fails)")
+        return Action(immediate=Outcome(None, (), f"could not resolve host {target.host}"))
+    plain = RoutePolicy(retry=NO_RETRY)
+    if where.service is not None:
+        hop.step("host", f"{target.host} -> {where.host}:{hop.port} through kube-proxy (no VirtualService, "
+                 "no DestinationRule without a sidecar)")
+        result = egress.passthrough_service(hop, where.service)
+        if isinstance(result, Outcome):
+            return Action(immediate=result)
+        return Action(targets=(result,), policy=plain)
+    hop.step("host", f"{target.host}:{hop.port} straight from the app")
+    conn = external_connection(hop, target.host, {}, None, "", proxy=False)
+    return Action(targets=(egress.ClusterTarget(f"direct|{hop.port}|{target.host}", target.host, "", hop.port, None,
+                                                100, connections=(conn,), lb=egress.KUBE_PROXY),), policy=plain)
+
+
+def unmatched(hop: Hop, target: Target, where: Located | None, why: str) -> Action:
+    """Traffic the sidecar has no config for follows outboundTrafficPolicy (§9, correction 17)."""
+    mode, reference = egress.outbound_mode(hop)
+    if mode == "REGISTRY_ONLY":
+        return Action(immediate=egress.blackhole(hop, not hop.app_tls, why, reference))
+    hop.step("egress", f"{why}: {mode}, PassthroughCluster (no VirtualService or DestinationRule)", reference)
+    plain = RoutePolicy(retry=NO_RETRY)
+    if where is not None and where.service is not None:
+        result = egress.passthrough_service(hop, where.service)
+        if isinstance(result, Outcome):
+            return Action(immediate=result)
+        return Action(targets=(result,), policy=plain)
+    return Action(targets=(egress.passthrough_external(hop, target.host),), policy=plain)
+
+
+def route_from_sidecar(hop: Hop, target: Target, where: Located | None) -> Action:
+    if where is None:
+        hop.step("host", f"{target.host}: no such host (DNS fails)")
+        return Action(immediate=Outcome(None, (), f"could not resolve host {target.host}"))
+    if where.external or (where.service is not None and not where.visible):
+        why = (f"{where.host} is not exported to {hop.namespace}" if where.service is not None
+               else f"{where.host} is not in the mesh registry")
+        return unmatched(hop, target, where, why)
+    owner_namespace = where.service.namespace if where.service is not None else where.entry.namespace
+    scoped, reference = in_scope(hop, where.host, owner_namespace, hop.port)
+    if not scoped:
+        return unmatched(hop, target, where, f"{where.host} is outside this workload's Sidecar egress hosts")
+    if where.service is not None:
+        sp = where.service.port(hop.port)
+        if sp is None:
+            return unmatched(hop, target, where, f"{where.host} has no port {hop.port}")
+        http = sp.protocol in HTTP_PROTOCOLS or (sp.protocol == "AUTO" and not hop.app_tls)
+        hop.step("host", f"{target.host} -> {where.host}:{hop.port}, {sp.protocol} port "
+                 f"({'HTTP routes' if http else 'TCP/TLS routes'})", reference)
+    else:
+        protocols = {p.number: str(p.protocol or "TCP").upper() for p in where.entry.spec.ports}
+        if protocols and hop.port not in protocols:
+            return unmatched(hop, target, where, f"ServiceEntry {where.entry.ref} has no port {hop.port}")
+        http = protocols.get(hop.port, "HTTP" if not hop.app_tls else "TLS") in SE_HTTP and not hop.app_tls
+        hop.step("host", f"{target.host}:{hop.port} -> ServiceEntry {where.entry.ref}", where.entry.reference())
+    return route_host(hop, where, [where.host, hop.facts.authority.split(":")[0]], http)
+
+
+def route_host(hop: Hop, where: Located, names: list[str], http: bool) -> Action:
+    """VirtualService selection, then the rule, else the default route to the host's cluster."""
+    selected = select_for_sidecar(hop, names)
+    if selected is not None:
+        vs, shadowed = selected
+        hop.step("virtualservice", f"{vs.ref} owns the host"
+                 + (f" (shadows {', '.join(s.ref for s in shadowed)}: sidecars do not merge)" if shadowed else ""),
+                 vs.reference("spec.hosts"))
+        if http and vs.spec.http:
+            hit = first_http_rule(hop, http_rules(vs))
+            if hit is None:
+                hop.step("route", "no rule matches: 404 NR")
+                return Action(immediate=NO_ROUTE)
+            hop.rule_reference = hit.reference
+            hop.step("route", f"rule {hit.index} of {vs.ref} matches", hit.reference)
+            return http_action(hop, hit, hit.route)
+        if not http and (vs.spec.tcp or vs.spec.tls):
+            hit = first_l4_rule(hop, vs, hop.facts.authority.split(":")[0])
+            if hit is not None:
+                hop.rule_reference = hit.reference
+                hop.step("route", f"{hit.kind} rule {hit.index} of {vs.ref} matches", hit.reference)
+                return l4_action(hop, hit)
+    return default_route(hop, where, http)
+
+
+def default_route(hop: Hop, where: Located, http: bool) -> Action:
+    hop.step("route", f"default route to {where.host}:{hop.port} (no VirtualService rule)")
+    if where.service is not None:
+        target = service_target(hop, where.service, hop.port, None, 100)
+    else:
+        target = egress.entry_target(hop, where.entry, where.host, hop.port, None, 100)
+    return Action(targets=(target,), policy=DEFAULT_ROUTE if http else RoutePolicy(retry=NO_RETRY))

@@ -1,0 +1,138 @@
+"""A route destination -> an Envoy cluster with its policy and one Connection per endpoint.
+
+Cluster `outbound|<port>|<subset>|<host>` (§2). Port: `destination.port`, else the service's only
+port, else the request port (`GetDestinationCluster`). A subset missing from the applicable DR
+means the cluster is not in CDS (503 NC, §3.5); a subset's labels are ANDed with the service's
+selector; no endpoint left means 503 UH. Then per endpoint: TLS (tls.py), AuthorizationPolicy
+(authz.py) and how the backend answers (Traffic.backends).
+"""
+
+from __future__ import annotations
+
+from engine.mesh.inventory import ExternalHost, Pod, Service
+from engine.simulation import policy as pol
+from engine.simulation.authz import Caller, authorize
+from engine.simulation.hop import Hop
+from engine.simulation.plan import Behaviour, ClusterTarget, Connection, Endpoint, TraceStep
+from engine.simulation.tls import TlsDecision, client_tls, external_tls, server_accepts
+
+
+def cluster_name(port: int, subset: str | None, host: str) -> str:
+    return f"outbound|{port}|{subset or ''}|{host}"
+
+
+def missing(hop: Hop, host: str, port: int, subset: str | None, weight: int, why: str) -> ClusterTarget:
+    step = TraceStep("subset" if subset else "cluster", why)
+    hop.trace.append(step)
+    service, _, namespace = host.partition(".")
+    return ClusterTarget(cluster_name(port, subset, host), service, namespace.split(".")[0], port, subset,
+                         weight, exists=False, trace=(step,))
+
+
+def service_target(hop: Hop, svc: Service, port: int | None, subset: str | None, weight: int) -> ClusterTarget:
+    mesh = hop.mesh
+    port = port if port is not None else (svc.ports[0].port if len(svc.ports) == 1 else hop.port)
+    sp = svc.port(port)
+    if sp is None:
+        return missing(hop, svc.host, port, subset, weight, f"{svc.host} has no port {port}: no such cluster")
+    steps: list[TraceStep] = []
+    rule = pol.find_rule(mesh, svc.host, svc.namespace, hop.namespace, hop.sender.labels)
+    if rule is not None:
+        steps.append(TraceStep("destinationrule", f"{', '.join(r.ref for r in rule.resources)} "
+                               f"applies to {svc.host} for clients in {hop.namespace}", rule.reference))
+    selector = dict(svc.selector)
+    if subset is not None:
+        if rule is None or subset not in rule.subsets:
+            return missing(hop, svc.host, port, subset, weight,
+                           f"subset {subset!r} is not defined in a DestinationRule visible from {hop.namespace}: "
+                           "cluster not found (503 NC)")
+        sub, dr, index = rule.subsets[subset]
+        selector |= sub.labels
+        steps.append(TraceStep("subset", f"subset {subset} selects {sub.labels}", dr.reference(f"spec.subsets[{index}]")))
+    cp = pol.resolve_cluster_policy(rule, port, subset)
+    target_port = sp.target_port if isinstance(sp.target_port, int) else sp.port
+    pods = [p for p in mesh.inventory.service_pods(svc) if p.matches(selector)] if svc.selector else []
+    steps.append(TraceStep("endpoint", f"{len(pods)} endpoint(s) of {svc.host}:{port}"
+                           + (" with labels " + str(selector) if subset else "")))
+    connections = tuple(pod_connection(hop, pod, cp.tls, cp.tls_reference, target_port, svc.namespace)
+                        for pod in pods)
+    hop.trace.extend(steps)
+    return ClusterTarget(cluster_name(port, subset, svc.host), svc.name, svc.namespace, port, subset, weight,
+                         connections=connections, lb=pol.load_balancer(cp.load_balancer, hop.hash_source()),
+                         pool=pol.connection_pool(cp.connection_pool), outlier=pol.outlier_policy(cp.outlier_detection),
+                         trace=tuple(steps))
+
+
+def endpoint_of(pod: Pod) -> Endpoint:
+    return Endpoint(pod.name, pod.namespace, tuple(sorted(pod.labels.items())), pod.sidecar, pod.service_account)
+
+
+def pod_connection(hop: Hop, pod: Pod, dr_tls, tls_reference: str, target_port: int, service_namespace: str,
+                   *, proxy: bool | None = None) -> Connection:
+    """This hop's client reaching one pod: TLS, then AuthorizationPolicy, then the app."""
+    mesh = hop.mesh
+    proxy = hop.sender.sidecar if proxy is None else proxy
+    if proxy:
+        sent = client_tls(mesh, dr_tls, tls_reference, pod, target_port, service_namespace)
+    else:
+        sent = TlsDecision("plaintext", detail="the client has no sidecar: plaintext")
+    decision = server_accepts(mesh, sent, pod, target_port, client_is_proxy=proxy)
+    hop.doubt(decision.uncertain)
+    steps = [TraceStep("tls", f"{pod.name}: {decision.tls}"
+                       + (f", refused ({decision.refused})" if decision.refused else "") + f" — {decision.detail}",
+                       decision.reference)]
+    denied = False
+    if not decision.refused:
+        mtls = decision.tls == "mtls"
+        caller = Caller(hop.sender.principal(mesh.settings.trust_domain) if mtls else None,
+                        hop.sender.namespace if mtls else None, hop.facts.method, hop.facts.path,
+                        hop.facts.authority, target_port, hop.facts.headers)
+        verdict = authorize(mesh, pod, caller)
+        hop.doubt(verdict.uncertain)
+        denied = verdict.denied
+        steps.append(TraceStep("authz", f"{pod.name}: {verdict.detail}", verdict.reference))
+    return Connection(endpoint_of(pod), decision.tls, decision.refused, denied,
+                      behaviour(hop, namespace=pod.namespace, labels=pod.labels), tuple(steps))
+
+
+def external_connection(hop: Hop, name: str, labels: dict[str, str], dr_tls, tls_reference: str,
+                        *, proxy: bool | None = None) -> Connection:
+    """A hop to an address outside the mesh; it answers only if the topology lists it."""
+    proxy = hop.sender.sidecar if proxy is None else proxy
+    ext = external_host(hop, name)
+    decision = external_tls(dr_tls if proxy else None, tls_reference, hop.app_tls, ext, proxy)
+    detail = decision.detail if ext else f"{name}:{hop.port} is not an external host of the topology: nothing answers"
+    step = TraceStep("tls", f"{name}: {decision.tls}" + (f", refused ({decision.refused})" if decision.refused else "")
+                     + f" — {detail}", decision.reference)
+    answer = behaviour(hop, host=name)
+    if ext is None:
+        answer = Behaviour(down=True)
+    endpoint = Endpoint(name, "", tuple(sorted(labels.items())), False, "", external=True)
+    return Connection(endpoint, decision.tls, decision.refused, False, answer, (step,))
+
+
+def external_host(hop: Hop, name: str) -> ExternalHost | None:
+    for ext in hop.mesh.inventory.external_hosts:
+        if ext.host.lower() == name.lower() and hop.port in ext.ports:
+            return ext
+    return None
+
+
+def behaviour(hop: Hop, *, namespace: str | None = None, labels: dict[str, str] | None = None,
+              host: str | None = None) -> Behaviour:
+    """The first Traffic.backends entry selecting this endpoint (and this path, if it names one)."""
+    for b in hop.backends:
+        if b.path and not hop.facts.path.startswith(b.path):
+            continue
+        if host is not None:
+            if b.host is None or b.host.lower() != host.lower():
+                continue
+        else:
+            if b.host is not None or (b.namespace is not None and b.namespace != namespace):
+                continue
+            if not all((labels or {}).get(k) == v for k, v in b.selector.items()):
+                continue
+        return Behaviour(error_rate=b.error_rate or 0.0, error_status=b.error_status or 503,
+                         latency_ms=b.latency.ms if b.latency else 1.0, reset_rate=b.reset_rate or 0.0,
+                         down=bool(b.down))
+    return Behaviour()

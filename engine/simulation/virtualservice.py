@@ -1,0 +1,126 @@
+"""Which VirtualService a proxy uses for a host, and which of its rules a request hits (§3.1–3.2).
+
+Sidecars: VirtualServices bound to `mesh` (gateways empty or listing `mesh`) and exported to the
+client's namespace; for one host they do not merge: the most specific host wins, then a VS
+private to the client's namespace, then the oldest (istio:pilot/pkg/model/virtualservice.go
+`SelectVirtualServices`; istio:pilot/pkg/networking/core/httproute.go "duplicate domain").
+Gateways merge every bound VS, catch-all routes last (route.go `SortVHostRoutes`): gateway.py.
+Rules: the first whose match applies to this proxy (config-time selectors) and matches the
+request wins (`BuildHTTPRoutesForVirtualService`, `TranslateRouteMatch`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.mesh.hosts import exported_to, matches, specificity
+from engine.resources import Resource
+from engine.resources.networking import HTTPRoute
+from engine.simulation.hop import Hop
+from engine.simulation.matching import applies, is_catch_all, matches_request
+
+MESH = "mesh"
+
+
+def gateway_resolver(vs: Resource):
+    """Gateway names in a VS resolve in the VS's namespace (`ns/name` kept, `mesh` special)."""
+    def resolve(name: str) -> str:
+        if name == MESH or "/" in name:
+            return name
+        return f"{vs.namespace}/{name}"
+    return resolve
+
+
+def bound_to_mesh(vs: Resource) -> bool:
+    return not vs.spec.gateways or MESH in vs.spec.gateways
+
+
+def _private(vs: Resource, namespace: str) -> bool:
+    export = vs.spec.export_to
+    return vs.namespace == namespace and bool(export) and all(x in (".", namespace) for x in export)
+
+
+def select_for_sidecar(hop: Hop, hosts: list[str]) -> tuple[Resource, list[Resource]] | None:
+    """The VS owning any of `hosts` (the service FQDN, and the Host header as written) for this
+    sidecar, and the VSs it shadows for the same host."""
+    found: dict[int, tuple[int, Resource]] = {}
+    for host in dict.fromkeys(hosts):
+        for pattern, vs in hop.mesh.virtual_services.lookup(host):
+            if bound_to_mesh(vs) and exported_to(vs.spec.export_to, vs.namespace, hop.namespace):
+                rank = specificity(pattern)
+                if id(vs) not in found or found[id(vs)][0] < rank:
+                    found[id(vs)] = (rank, vs)
+    if not found:
+        return None
+    ranked = sorted(found.values(), key=lambda rv: (-rv[0], not _private(rv[1], hop.namespace), rv[1].order))
+    best_rank = ranked[0][0]
+    return ranked[0][1], [vs for rank, vs in ranked[1:] if rank == best_rank]
+
+
+def vs_host_matches(vs: Resource, host: str) -> bool:
+    from engine.mesh.hosts import resolve
+    return any(matches(resolve(h, vs.namespace), host) for h in vs.spec.hosts)
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    vs: Resource
+    index: int                     # index in spec.http (or spec.tcp / spec.tls)
+    route: object                  # HTTPRoute | TCPRoute | TLSRoute
+    match_index: int | None
+    kind: str = "http"
+
+    @property
+    def path(self) -> str:
+        base = f"spec.{self.kind}[{self.index}]"
+        return f"{base}.match[{self.match_index}]" if self.match_index is not None else base
+
+    @property
+    def reference(self) -> str:
+        return self.vs.reference(self.path)
+
+
+def http_rules(vs: Resource) -> list[tuple[Resource, int, HTTPRoute]]:
+    return [(vs, i, r) for i, r in enumerate(vs.spec.http)]
+
+
+def merged_gateway_rules(services: list[Resource]) -> list[tuple[Resource, int, HTTPRoute]]:
+    """Several VSs on one gateway host: rule order kept per VS, VSs oldest first, catch-alls last."""
+    rules = [rule for vs in sorted(services, key=lambda v: v.order) for rule in http_rules(vs)]
+    catch_all = [r for r in rules if not r[2].match or any(is_catch_all(m) for m in r[2].match)]
+    return [r for r in rules if r not in catch_all] + catch_all
+
+
+def first_http_rule(hop: Hop, rules: list[tuple[Resource, int, HTTPRoute]]) -> RuleHit | None:
+    source = hop.source
+    for vs, index, route in rules:
+        resolver = gateway_resolver(vs)
+        if not route.match:
+            if applies(None, vs.spec.gateways, source, resolver):
+                return RuleHit(vs, index, route, None)
+            continue
+        for m_index, m in enumerate(route.match):
+            if applies(m, vs.spec.gateways, source, resolver) and matches_request(m, hop.facts):
+                return RuleHit(vs, index, route, m_index)
+    return None
+
+
+def first_l4_rule(hop: Hop, vs: Resource, sni: str) -> RuleHit | None:
+    """tls routes by SNI (only when the app speaks TLS), then tcp routes (§3.10)."""
+    source = hop.source
+    resolver = gateway_resolver(vs)
+    if hop.app_tls:
+        for index, route in enumerate(vs.spec.tls):
+            for m_index, m in enumerate(route.match):
+                if applies(m, vs.spec.gateways, source, resolver) and any(
+                        matches(h.lower(), sni) for h in m.sni_hosts):
+                    return RuleHit(vs, index, route, m_index, "tls")
+    for index, route in enumerate(vs.spec.tcp):
+        if not route.match:
+            if applies(None, vs.spec.gateways, source, resolver):
+                return RuleHit(vs, index, route, None, "tcp")
+            continue
+        for m_index, m in enumerate(route.match):
+            if not m.destination_subnets and applies(m, vs.spec.gateways, source, resolver):
+                return RuleHit(vs, index, route, m_index, "tcp")
+    return None
