@@ -190,7 +190,7 @@ def explain_cell(index: int, cells: list[tuple[Cell, int]], plan: Plan, res: Pro
         weights = routing_weights(plan.targets)
         steps.append(TraceStep("weight", f"weighted cluster drawn: {target.name} ({weights[cell.target]:g} of "
                                f"{sum(weights):g}); retries stay in it"))
-        steps.extend(target.trace)
+        steps.extend(s for s in target.trace if s not in plan.trace)
         if cell.outcome == "NC":
             steps.append(TraceStep("cluster", f"{target.name} is not in CDS: 503 NC"))
         elif cell.outcome == "UH":

@@ -52,6 +52,7 @@ class EventRun:
         self.started = 0
         self.explain = explain
         self.explained: RequestTrace | None = None
+        self.plan_steps = frozenset(plan.trace)           # routing may already list every target's steps
         self.clusters: list[ClusterState] = []
         gid = 0
         for target in plan.targets:
@@ -127,7 +128,7 @@ class EventRun:
             share = self.cumulative[i] - (self.cumulative[i - 1] if i else 0.0)
             self._note(req, "weight", f"weighted cluster drawn: {target.name} "
                        f"({share:g} of {self.total_weight:g}); retries stay in it")
-            req.trace.extend(target.trace)
+            req.trace.extend(s for s in target.trace if s not in self.plan_steps)
         if not c.exists:
             if req.trace is not None:
                 self._note(req, "cluster", f"{c.target.name} is not in CDS: 503 NC")
