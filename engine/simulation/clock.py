@@ -19,23 +19,25 @@ NORMAL = 1
 
 
 class Clock:
-    __slots__ = ("now", "_agenda", "_serial")
+    __slots__ = ("now", "agenda", "serial")
 
     def __init__(self) -> None:
         self.now = 0.0
-        self._agenda: list[tuple[float, int, int, Callback, Any]] = []
-        self._serial = count()
+        # Public for hot loops that push `(time, priority, next(serial), callback, argument)`
+        # themselves, saving a call per event; times pushed that way must not be in the past.
+        self.agenda: list[tuple[float, int, int, Callback, Any]] = []
+        self.serial = count()
 
     def schedule(self, time: float, callback: Callback, argument: Any = None,
                  priority: int = NORMAL) -> None:
         """Call `callback(time, argument)` when simulated time reaches `time` (never in the past)."""
         if time < self.now:
             time = self.now
-        heappush(self._agenda, (time, priority, next(self._serial), callback, argument))
+        heappush(self.agenda, (time, priority, next(self.serial), callback, argument))
 
     def run(self, until: float | None = None) -> float:
         """Process events in (time, priority, serial) order; return the time of the last one."""
-        agenda = self._agenda
+        agenda = self.agenda
         while agenda:
             if until is not None and agenda[0][0] > until:
                 break
@@ -45,4 +47,4 @@ class Clock:
         return self.now
 
     def __len__(self) -> int:
-        return len(self._agenda)
+        return len(self.agenda)

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import random
 from bisect import bisect_right
+from heapq import heappush
 from itertools import accumulate
 
 from engine.simulation import cluster as k
-from engine.simulation.clock import URGENT, Clock
+from engine.simulation.clock import NORMAL, URGENT, Clock
 from engine.simulation.cluster import ClusterState
 from engine.simulation.plan import Plan, TraceStep
 from engine.simulation.proxy_policy import NO_TIMEOUT, ProxyPolicy, backoff_interval
@@ -43,7 +44,12 @@ class EventRun:
         self.rng = rng
         self.random = rng.random
         self.clock = Clock()
+        self.agenda = self.clock.agenda            # hot path: push events without a call
+        self.serial = self.clock.serial
         self.tally = Tally()
+        self.outcomes = self.tally.outcomes
+        self.attempts = self.tally.attempts
+        self.latencies = self.tally.latency_list
         self.requests = requests
         self.concurrency = max(1, min(concurrency, requests or 1))
         # Worker w starts at w * spacing and then every concurrency * spacing ms (fortio -qps).
@@ -219,7 +225,7 @@ class EventRun:
             self._note(req, "endpoint", f"try {req.tries}: {c.lb.lower().replace('_', ' ')} picked "
                        f"{conn.endpoint.name} ({conn.endpoint.namespace})")
             req.trace.extend(conn.trace)
-        self.clock.schedule(end, self._answered, req)
+        heappush(self.agenda, (end, NORMAL, next(self.serial), self._answered, req))
 
     def _answered(self, t: float, req: _Request) -> None:
         c = req.cluster
@@ -279,9 +285,9 @@ class EventRun:
         tally = self.tally
         if req.delayed and flags[:1] != ("DI",):
             flags = ("DI",) + flags
-        tally.outcomes[(status, flags)] += 1
-        tally.attempts[req.tries] += 1
-        tally.latency_list.append(t - req.t0)
+        self.outcomes[(status, flags)] += 1
+        self.attempts[req.tries] += 1
+        self.latencies.append(t - req.t0)
         h = req.host
         if h >= 0:
             c = req.cluster
@@ -300,4 +306,4 @@ class EventRun:
         w = req.worker
         slot = self.slots[w] + self.concurrency * self.spacing
         self.slots[w] = slot
-        self.clock.schedule(slot if slot > t else t, self._start, w)
+        heappush(self.agenda, (slot if slot > t else t, NORMAL, next(self.serial), self._start, w))
