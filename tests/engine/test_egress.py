@@ -1,0 +1,149 @@
+"""Egress: ServiceEntry, outboundTrafficPolicy, Sidecar scoping (istio-semantics §9;
+io:tasks/traffic-management/egress/egress-control; istio:pilot/pkg/networking/core/
+sidecar_simulation_test.go `TestPassthroughTraffic`; api:networking/v1alpha3/sidecar.proto)."""
+
+import pytest
+
+from engine.config import load_config_text
+from engine.mesh import build_mesh
+from engine.simulation.routing import plan_stream
+
+TOPOLOGY = """
+apiVersion: meshdrill/v1
+kind: Topology
+spec:
+  meshConfig: {outboundTrafficPolicy: {mode: MODE}}
+  namespaces: [{name: default, injection: true}, {name: foo, injection: true}, {name: legacy, injection: false}]
+  services:
+    - name: reviews
+      namespace: foo
+      ports: [{name: http, port: 9080}]
+      workloads: [{labels: {version: v1}}]
+  clients:
+    - {name: sleep}
+    - {name: curl, namespace: legacy}
+  externalHosts:
+    - {host: httpbin.org, ports: [80]}
+    - {host: www.google.com, ports: [443], tls: true}
+"""
+
+SE = """
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: httpbin-ext}
+spec:
+  hosts: [httpbin.org]
+  ports: [{number: 80, name: http, protocol: HTTP}]
+  resolution: DNS
+  location: MESH_EXTERNAL
+"""
+
+SE_TLS = """
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: google}
+spec:
+  hosts: [www.google.com]
+  ports: [{number: 443, name: tls, protocol: TLS}]
+  resolution: DNS
+"""
+
+
+def plan(config: str, stream: str, mode: str = "ALLOW_ANY"):
+    text = TOPOLOGY.replace("MODE", mode) + "\n---\n" + config + \
+        "\n---\napiVersion: meshdrill/v1\nkind: Traffic\nspec:\n  streams:\n  - " + stream
+    cs = load_config_text(text, "t.yaml")
+    assert not cs.rejected, [d.message for d in cs.rejected]
+    mesh = build_mesh(cs)
+    return plan_stream(mesh, mesh.streams[0])
+
+
+def summary(p):
+    immediate = (p.immediate.status, p.immediate.flags) if p.immediate else None
+    return immediate, [(t.name, t.exists, [(c.tls, c.refused, c.behaviour.down) for c in t.connections])
+                       for t in p.targets]
+
+
+HTTPBIN = "{from: default/sleep, to: 'http://httpbin.org/get'}"
+GOOGLE = "{from: default/sleep, to: 'https://www.google.com'}"
+
+CASES = [
+    ("§9 ALLOW_ANY: unknown host -> PassthroughCluster, reaches the external host", "", HTTPBIN, "ALLOW_ANY",
+     (None, [("PassthroughCluster", True, [("plaintext", "", False)])])),
+    ("§9 ALLOW_ANY: app TLS passes through", "", GOOGLE, "ALLOW_ANY",
+     (None, [("PassthroughCluster", True, [("tls", "", False)])])),
+    ("§9 REGISTRY_ONLY: unknown HTTP host -> 502 block_all", "", HTTPBIN, "REGISTRY_ONLY", ((502, ()), [])),
+    ("§9 REGISTRY_ONLY: unknown TLS host -> reset (curl 35)", "", GOOGLE, "REGISTRY_ONLY", ((None, ()), [])),
+    ("§9 REGISTRY_ONLY + ServiceEntry: the host is in the registry", SE, HTTPBIN, "REGISTRY_ONLY",
+     (None, [("outbound|80||httpbin.org", True, [("plaintext", "", False)])])),
+    ("§9 REGISTRY_ONLY + TLS ServiceEntry for google", SE_TLS, GOOGLE, "REGISTRY_ONLY",
+     (None, [("outbound|443||www.google.com", True, [("tls", "", False)])])),
+    ("§9 ServiceEntry for a host nothing answers: connection fails (down)",
+     SE.replace("httpbin.org", "nothing.example.org"), "{from: default/sleep, to: 'http://nothing.example.org/'}",
+     "ALLOW_ANY", (None, [("outbound|80||nothing.example.org", True, [("plaintext", "", True)])])),
+    ("§9 a name with no DNS entry: the client cannot resolve it", "",
+     "{from: default/sleep, to: 'http://nowhere.invalid/'}", "ALLOW_ANY", ((None, ()), [])),
+    ("§0.3 sidecar-less client to an external host: straight out, REGISTRY_ONLY does not apply", "",
+     "{from: legacy/curl, to: 'http://httpbin.org/get'}", "REGISTRY_ONLY",
+     (None, [("direct|80|httpbin.org", True, [("plaintext", "", False)])])),
+    ("§6 DR tls SIMPLE to a plaintext external port: the handshake fails",
+     SE + "---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: o}\n"
+          "spec: {host: httpbin.org, trafficPolicy: {tls: {mode: SIMPLE}}}\n", HTTPBIN, "ALLOW_ANY",
+     (None, [("outbound|80||httpbin.org", True, [("tls", "UF", False)])])),
+]
+
+
+@pytest.mark.parametrize("name,config,stream,mode,expected", CASES, ids=[c[0] for c in CASES])
+def test_egress(name, config, stream, mode, expected):
+    assert summary(plan(config, stream, mode)) == expected
+
+
+def test_vs_timeout_applies_to_a_service_entry_host():
+    # §9 egress-control task: a VS timeout 3s on httpbin.org turns /delay/5 into 504.
+    vs = """
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: httpbin-ext}
+spec:
+  hosts: [httpbin.org]
+  http: [{timeout: 3s, route: [{destination: {host: httpbin.org}}]}]
+"""
+    p = plan(SE + "---\n" + vs, "{from: default/sleep, to: 'http://httpbin.org/delay/5'}", "REGISTRY_ONLY")
+    assert p.policy.timeout_ms == 3000 and p.targets[0].name == "outbound|80||httpbin.org"
+
+
+SIDECAR = """
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: default, namespace: default}
+spec:
+  egress: [{hosts: ["./*", "istio-system/*"]}]
+"""
+
+VS_REVIEWS = """
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: reviews, namespace: foo}
+spec:
+  hosts: [reviews]
+  http: [{fault: {abort: {httpStatus: 500, percentage: {value: 100}}}, route: [{destination: {host: reviews}}]}]
+"""
+
+
+def test_sidecar_egress_out_of_scope_is_passthrough_without_vs():
+    # correction 17: the Sidecar scopes config, it does not block; no VS applies to passthrough.
+    p = plan(SIDECAR + "---\n" + VS_REVIEWS, "{from: default/sleep, to: 'reviews.foo:9080'}")
+    assert p.immediate is None and p.policy.fault is None
+    assert p.targets[0].name == "PassthroughCluster"
+    assert [c.tls for c in p.targets[0].connections] == ["plaintext"]
+
+
+def test_sidecar_egress_in_scope_keeps_vs():
+    p = plan(SIDECAR.replace('"./*"', '"foo/*"') + "---\n" + VS_REVIEWS, "{from: default/sleep, to: 'reviews.foo:9080'}")
+    assert p.policy.fault is not None and p.policy.fault.abort_status == 500
+
+
+def test_sidecar_outbound_policy_registry_only_blocks_out_of_scope_http():
+    sidecar = SIDECAR + "  outboundTrafficPolicy: {mode: REGISTRY_ONLY}\n"
+    p = plan(sidecar, "{from: default/sleep, to: 'reviews.foo:9080'}")
+    assert (p.immediate.status, p.targets) == (502, ())

@@ -1,0 +1,156 @@
+"""Ingress through a gateway (istio-semantics §8; istio:pilot/pkg/networking/core/
+gateway_simulation_test.go; io:tasks/traffic-management/ingress/ingress-control;
+io:ops/common-problems/network-issues "Route rules have no effect on ingress gateway requests")."""
+
+import pytest
+
+from engine.config import load_config_text
+from engine.mesh import build_mesh
+from engine.simulation.routing import plan_stream
+
+TOPOLOGY = """
+apiVersion: meshdrill/v1
+kind: Topology
+spec:
+  namespaces: [{name: default, injection: true}, {name: team, injection: true}]
+  services:
+    - name: productpage
+      ports: [{name: http, port: 9080}]
+      workloads: [{labels: {version: v1}}, {labels: {version: v2}}]
+    - name: reviews
+      ports: [{name: http, port: 9080}]
+      workloads: [{labels: {version: v1}}, {labels: {version: v2}}]
+"""
+
+GATEWAY = """
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: bookinfo-gateway, namespace: default}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+    - port: {number: 80, name: http, protocol: HTTP}
+      hosts: ["bookinfo.example.com", "team/*.team.example.com"]
+"""
+
+VS = """
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: bookinfo, namespace: default}
+spec:
+  hosts: ["bookinfo.example.com"]
+  gateways: [bookinfo-gateway]
+  http:
+    - match: [{uri: {prefix: /productpage}}]
+      route: [{destination: {host: productpage, port: {number: 9080}}}]
+"""
+
+DR = """
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: productpage, namespace: default}
+spec:
+  host: productpage
+  subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]
+"""
+
+STREAM = "{from: external, via: istio-system/istio-ingressgateway, to: 'http://bookinfo.example.com/productpage'}"
+
+
+def plan(config: str, stream: str = STREAM):
+    text = TOPOLOGY + "\n---\n" + config + "\n---\napiVersion: meshdrill/v1\nkind: Traffic\nspec:\n  streams:\n  - " + stream
+    cs = load_config_text(text, "t.yaml")
+    assert not cs.rejected, [d.message for d in cs.rejected]
+    mesh = build_mesh(cs)
+    return plan_stream(mesh, mesh.streams[0])
+
+
+def summary(p):
+    immediate = (p.immediate.status, p.immediate.flags) if p.immediate else None
+    return immediate, [(t.service, t.subset, t.weight, t.exists, len(t.connections)) for t in p.targets]
+
+
+CASES = [
+    ("§8 a bound VS routes the gateway request", GATEWAY + "---\n" + VS, STREAM,
+     (None, [("productpage", None, 100, True, 2)])),
+    ("§8 no Gateway server on the port: the connection fails", VS, STREAM, ((None, ()), [])),
+    ("§8 listener but no VS bound: 404 NR", GATEWAY, STREAM, ((404, ("NR",)), [])),
+    ("§8 Host matches no server host: 404 NR", GATEWAY + "---\n" + VS,
+     "{from: external, to: 'http://other.example.com/productpage'}", ((404, ("NR",)), [])),
+    ("§8 vhost matched but no route matches: 404 NR", GATEWAY + "---\n" + VS,
+     "{from: external, to: 'http://bookinfo.example.com/other'}", ((404, ("NR",)), [])),
+    ("§3.1 a VS without gateways (mesh) does not bind to the gateway",
+     GATEWAY + "---\n" + VS.replace("  gateways: [bookinfo-gateway]\n", ""), STREAM, ((404, ("NR",)), [])),
+    ("§8 gateway named ns/name binds from another namespace",
+     GATEWAY + "---\n" + VS.replace("namespace: default}", "namespace: team}").replace(
+         "[bookinfo-gateway]", "[default/bookinfo-gateway]").replace("host: productpage,",
+                                                                      "host: productpage.default.svc.cluster.local,")
+     .replace("bookinfo.example.com", "a.team.example.com"),
+     "{from: external, to: 'http://a.team.example.com/productpage'}", (None, [("productpage", None, 100, True, 2)])),
+    ("§8 server host team/* does not admit a VS from another namespace",
+     GATEWAY + "---\n" + VS.replace("bookinfo.example.com", "a.team.example.com"),
+     "{from: external, to: 'http://a.team.example.com/productpage'}", ((404, ("NR",)), [])),
+    ("§8 a VS host not exported to the gateway namespace is not bound",
+     GATEWAY + "---\n" + VS.replace("  gateways:", "  exportTo: ['.']\n  gateways:"), STREAM, ((404, ("NR",)), [])),
+    ("§8 httpsRedirect: 301", GATEWAY.replace("hosts: [\"bookinfo.example.com\"", "tls: {httpsRedirect: true}\n"
+                                              "      hosts: [\"bookinfo.example.com\"") + "---\n" + VS, STREAM,
+     ((301, ()), [])),
+    ("§8/§4.1 gateway->backend: the service-namespace DR applies when exported to the gateway",
+     GATEWAY + "---\n" + VS.replace("port: {number: 9080}}", "port: {number: 9080}, subset: v2}") + "---\n" + DR,
+     STREAM, (None, [("productpage", "v2", 100, True, 1)])),
+    ("§8/§4.1 gateway->backend: a DR exported only to its namespace is invisible: subset missing (NC)",
+     GATEWAY + "---\n" + VS.replace("port: {number: 9080}}", "port: {number: 9080}, subset: v2}") + "---\n"
+     + DR.replace("spec:\n", "spec:\n  exportTo: ['.']\n"),
+     STREAM, (None, [("productpage", "v2", 100, False, 0)])),
+    ("§8 the DR in the gateway's namespace defines the subset",
+     GATEWAY + "---\n" + VS.replace("port: {number: 9080}}", "port: {number: 9080}, subset: v2}") + "---\n"
+     + DR.replace("namespace: default}", "namespace: istio-system}").replace("host: productpage",
+                                                                            "host: productpage.default.svc.cluster.local"),
+     STREAM, (None, [("productpage", "v2", 100, True, 1)])),
+    ("§8 a gateway selector matching no gateway pod: no listener",
+     GATEWAY.replace("istio: ingressgateway", "istio: egressgateway") + "---\n" + VS, STREAM, ((None, ()), [])),
+]
+
+
+@pytest.mark.parametrize("name,config,stream,expected", CASES, ids=[c[0] for c in CASES])
+def test_gateway_routing(name, config, stream, expected):
+    assert summary(plan(config, stream)) == expected
+
+
+def test_mesh_vs_subset_routing_has_no_effect_on_ingress_requests():
+    # io:ops/common-problems/network-issues: the mesh VS for productpage does not apply at the gateway.
+    mesh_vs = """
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: productpage-mesh, namespace: default}
+spec:
+  hosts: [productpage]
+  http: [{route: [{destination: {host: productpage, subset: v1}}]}]
+"""
+    p = plan(GATEWAY + "---\n" + VS + "---\n" + DR + "---\n" + mesh_vs)
+    assert [t.subset for t in p.targets] == [None]
+
+
+def test_several_vs_merge_on_a_gateway_with_catch_all_last():
+    # §3.1 SortVHostRoutes: the older VS's catch-all moves after the newer VS's specific rule.
+    catch_all = VS.replace("    - match: [{uri: {prefix: /productpage}}]\n      route:", "    - route:")
+    specific = VS.replace("name: bookinfo,", "name: bookinfo-reviews,").replace(
+        "{uri: {prefix: /productpage}}", "{uri: {prefix: /reviews}}").replace("host: productpage,", "host: reviews,")
+    p = plan(GATEWAY + "---\n" + catch_all + "---\n" + specific,
+             "{from: external, to: 'http://bookinfo.example.com/reviews/1'}")
+    assert [t.service for t in p.targets] == ["reviews"]
+    assert p.rule_reference and p.sender == "external via istio-system/istio-ingressgateway"
+
+
+def test_gateway_to_backend_uses_auto_mtls():
+    p = plan(GATEWAY + "---\n" + VS)
+    assert {c.tls for c in p.targets[0].connections} == {"mtls"}
+
+
+def test_https_server_with_plaintext_client_fails_to_connect():
+    https = GATEWAY.replace("number: 80, name: http, protocol: HTTP", "number: 443, name: https, protocol: HTTPS") \
+        .replace("hosts: [\"bookinfo", "tls: {mode: SIMPLE, credentialName: cert}\n      hosts: [\"bookinfo")
+    ok = plan(https + "---\n" + VS, "{from: external, to: 'https://bookinfo.example.com/productpage'}")
+    assert ok.immediate is None and ok.targets[0].service == "productpage"
+    bad = plan(https + "---\n" + VS, "{from: external, to: 'http://bookinfo.example.com:443/productpage'}")
+    assert bad.immediate is not None and bad.immediate.status is None
