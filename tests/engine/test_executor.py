@@ -330,3 +330,66 @@ def test_explain_traces_each_retry_and_why():
 def test_explain_on_a_bulk_stream_names_the_endpoint():
     trace = execute(plan(target()), Load(100), random.Random(1), explain=99).traces[99]
     assert trace.status == 200 and trace.destination.startswith("reviews-v1-0")
+
+
+# --- properties: any valid plan + load --------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+behaviours = st.builds(Behaviour, error_rate=st.floats(0, 1), error_status=st.sampled_from([500, 502, 503, 504, 429]),
+                       latency_ms=st.floats(0, 200), reset_rate=st.floats(0, 0.5), down=st.booleans())
+connections = st.builds(
+    lambda i, b, refused, denied, tls: conn(f"pod-{i}", f"v{i % 3}", tls=tls, refused=refused, denied=denied,
+                                            error_rate=b.error_rate, error_status=b.error_status,
+                                            latency_ms=b.latency_ms, reset_rate=b.reset_rate, down=b.down),
+    st.integers(0, 9), behaviours, st.sampled_from(["", "", "", "reset", "UF", "UC"]), st.booleans(),
+    st.sampled_from(["mtls", "plaintext", "tls"]))
+pools = st.builds(ConnectionPool, max_connections=st.none() | st.integers(0, 4),
+                  http1_max_pending_requests=st.none() | st.integers(0, 4),
+                  http2_max_requests=st.none() | st.integers(0, 6), max_retries=st.none() | st.integers(0, 3))
+outliers = st.none() | st.builds(OutlierPolicy, consecutive_5xx=st.none() | st.integers(0, 5),
+                                 consecutive_gateway_errors=st.none() | st.integers(0, 5),
+                                 interval_ms=st.floats(1, 20_000), base_ejection_ms=st.floats(1, 60_000),
+                                 max_ejection_percent=st.integers(0, 100), min_health_percent=st.integers(0, 100))
+lbs = st.builds(LoadBalancer, simple=st.sampled_from(["LEAST_REQUEST", "ROUND_ROBIN", "RANDOM", "LEAST_CONN"]),
+                hash_key=st.none() | st.text(max_size=5))
+targets = st.builds(
+    lambda i, w, cs, exists, pool, outlier, lb: target(f"s{i}", w, cs, exists=exists, pool=pool, outlier=outlier,
+                                                       lb=lb),
+    st.integers(0, 5), st.integers(0, 100), st.lists(connections, max_size=4), st.booleans(), pools, outliers, lbs)
+retries = st.builds(RetryPolicy, attempts=st.integers(0, 4), per_try_timeout_ms=st.none() | st.floats(1, 300),
+                    retry_on=st.frozensets(st.sampled_from(["5xx", "gateway-error", "reset", "connect-failure",
+                                                            "retriable-4xx", "retriable-status-codes"])),
+                    retriable_status_codes=st.frozensets(st.sampled_from([500, 503, 403])),
+                    retry_other_hosts=st.booleans())
+faults = st.none() | st.builds(Fault, delay_ms=st.floats(0, 100), delay_fraction=st.floats(0, 1),
+                               abort_status=st.none() | st.sampled_from([400, 503]), abort_fraction=st.floats(0, 1))
+plans = st.builds(
+    lambda ts, sidecar, timeout, retry, fault, mirror: plan(
+        *ts, sidecar=sidecar, timeout=timeout, retry=retry, fault=fault,
+        mirrors=(Mirror(target("m", 1), mirror),) if mirror is not None else ()),
+    st.lists(targets, min_size=1, max_size=3), st.booleans(), st.none() | st.floats(1, 500), retries, faults,
+    st.none() | st.floats(0, 1))
+loads = st.builds(Load, requests=st.integers(0, 300), concurrency=st.integers(1, 5),
+                  rate=st.none() | st.floats(1, 5000))
+
+
+@settings(max_examples=150)
+@given(plans, loads, st.integers(0, 2**32), st.none() | st.integers(0, 299))
+def test_any_plan_and_load_runs_counts_every_request_once_and_is_reproducible(p, load, seed, explain):
+    r = execute(p, load, random.Random(seed), explain=explain)
+    n = load.requests
+    assert sum(r.status.values()) == n
+    assert sum(d.requests for d in r.destinations) <= n
+    assert abs(sum(d.share for d in r.destinations) - sum(d.requests for d in r.destinations) / max(n, 1)) < 1e-3
+    expected = sum(e.share for e in r.expected)
+    assert expected <= 1 + 1e-6
+    if all(t.exists and t.connections for t in p.targets):
+        assert abs(expected - 1) < 1e-5                       # shares always sum to 1 when all are live
+    assert sum(r.tls.values()) <= n and 0 <= r.attempts.mean <= 5
+    assert all(count <= n for count in r.flags.values())
+    if explain is not None and explain < n:
+        assert explain in r.traces and r.traces[explain].steps[-1].stage == "result"
+    again = execute(p, load, random.Random(seed), explain=explain)
+    assert again.to_dict() == r.to_dict()
