@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -70,7 +71,7 @@ def print_stream(console: Console, stream: StreamResult) -> None:
         name = f"{service}.{namespace}{'/' + subset if subset else ''}"
         table.add_row(name, _labels(dict(labels)), "0", "0.0%", f"{want:.1%}", "")
     if stream.destinations or stream.expected:
-        console.print(table)
+        console.print(Padding(table, (0, 0, 0, 2)))
     else:
         console.print(Text("  no request reached an endpoint", style="md.dim"))
     console.print(_counts("status", stream.status, stream.requests))
