@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass
 
 from engine.simulation import cluster as k
-from engine.simulation.cluster import ClusterState, connection_kind, tls_label
+from engine.simulation.cluster import ClusterState, cluster_states, connection_kind, tls_label
 from engine.simulation.plan import Plan, TraceStep
 from engine.simulation.proxy_policy import ProxyPolicy
 from engine.simulation.sampling import binomial, multinomial
@@ -82,10 +82,8 @@ def run_bulk(plan: Plan, res: ProxyPolicy, rng: random.Random, requests: int) ->
     add(-1, -1, "abort", aborted)
     routed = requests - aborted
     mirrored = sum(binomial(rng, routed, f) for f in res.mirror_fractions)
-    gid = 0
-    for ti, (target, n_target) in enumerate(zip(plan.targets, multinomial(rng, routed, routing_weights(plan.targets)))):
-        state = ClusterState(target, gid, rng.getrandbits(32), sidecar=plan.sender_sidecar)
-        gid += state.n
+    states = cluster_states(plan, rng)
+    for ti, (state, n_target) in enumerate(zip(states, multinomial(rng, routed, routing_weights(plan.targets)))):
         if not n_target:
             continue
         if not state.exists:
@@ -107,7 +105,6 @@ def run_bulk(plan: Plan, res: ProxyPolicy, rng: random.Random, requests: int) ->
                 if n:
                     add(ti, h, outcome, n)
     tally = Tally(mirrored=mirrored)
-    states = _states(plan)
     for cell, n in cells:
         status, flags, duration, answered, label, tries = describe(cell, plan, res, states)
         tally.outcomes[(status, flags)] += n
@@ -131,14 +128,6 @@ def _split_endpoints(state: ClusterState, rng: random.Random, n: int) -> list[in
         start = (state.rr + 1) % state.n
         return [base + (1 if (h - start) % state.n < extra else 0) for h in range(state.n)]
     return multinomial(rng, n, [1.0] * state.n)
-
-
-def _states(plan: Plan) -> list[ClusterState]:
-    out, gid = [], 0
-    for t in plan.targets:
-        out.append(ClusterState(t, gid, 0, sidecar=plan.sender_sidecar))
-        gid += len(t.connections)
-    return out
 
 
 def describe(cell: Cell, plan: Plan, res: ProxyPolicy, states: list[ClusterState]):
@@ -201,7 +190,7 @@ def explain_cell(index: int, cells: list[tuple[Cell, int]], plan: Plan, res: Pro
             steps.append(TraceStep("endpoint", f"try 1: {lb.lower().replace('_', ' ')} picked "
                                    f"{conn.endpoint.name} ({conn.endpoint.namespace})"))
             steps.extend(conn.trace)
-    status, flags, latency, answered, _, _ = describe(cell, plan, res, _states(plan))
+    status, flags, latency, answered, _, _ = describe(cell, plan, res, cluster_states(plan))
     steps.append(TraceStep("result", f"{outcome_text(status, flags)} after {latency:g}ms"))
     where = destination_name(plan.targets[cell.target], cell.host) if answered else ""
     return RequestTrace(index, steps, status, flags, where)

@@ -15,7 +15,7 @@ import zlib
 from bisect import bisect_left
 from collections import deque
 
-from engine.simulation.plan import ClusterTarget, Connection
+from engine.simulation.plan import ClusterTarget, Connection, Plan
 
 # What an attempt on a host can end in before any randomness (Connection -> kind).
 APP = 0        # the app answers: Behaviour's reset_rate / error_rate / latency apply
@@ -237,3 +237,13 @@ class ClusterState:
                     nxt = min(nxt, at)
         self.next_uneject = nxt
         self.healthy = [x for x in range(self.n) if not self.ejected[x]]
+
+
+def cluster_states(plan: Plan, rng=None) -> list[ClusterState]:
+    """One state per target, host ids numbered in target order (round robin starts at a random
+    host, as Envoy seeds it, when `rng` is given)."""
+    out, gid = [], 0
+    for target in plan.targets:
+        out.append(ClusterState(target, gid, rng.getrandbits(32) if rng else 0, sidecar=plan.sender_sidecar))
+        gid += len(target.connections)
+    return out

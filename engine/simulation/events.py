@@ -21,7 +21,7 @@ from itertools import accumulate
 
 from engine.simulation import cluster as k
 from engine.simulation.clock import NORMAL, URGENT, Clock
-from engine.simulation.cluster import ClusterState
+from engine.simulation.cluster import ClusterState, cluster_states
 from engine.simulation.plan import Plan, TraceStep
 from engine.simulation.proxy_policy import NO_TIMEOUT, ProxyPolicy, backoff_interval
 from engine.simulation.result import RequestTrace
@@ -41,7 +41,6 @@ class EventRun:
                  concurrency: int, rate: float | None, explain: int | None) -> None:
         self.plan = plan
         self.res = res
-        self.rng = rng
         self.random = rng.random
         self.clock = Clock()
         self.agenda = self.clock.agenda            # hot path: push events without a call
@@ -59,11 +58,7 @@ class EventRun:
         self.explain = explain
         self.explained: RequestTrace | None = None
         self.plan_steps = frozenset(plan.trace)           # routing may already list every target's steps
-        self.clusters: list[ClusterState] = []
-        gid = 0
-        for target in plan.targets:
-            self.clusters.append(ClusterState(target, gid, rng.getrandbits(32), sidecar=plan.sender_sidecar))
-            gid += len(target.connections)
+        self.clusters = cluster_states(plan, rng)
         weights = routing_weights(plan.targets)
         self.cumulative = list(accumulate(weights))
         self.total_weight = self.cumulative[-1] if self.cumulative else 0.0
