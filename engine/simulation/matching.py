@@ -138,6 +138,8 @@ def applies(m: HTTPMatchRequest | None, vs_gateways: tuple[str, ...], source: So
         return True
     if m.port is not None and m.port != source.port:
         return False
+    if m.gateways:
+        return True               # sourceMatchHTTP: with match.gateways, source labels/namespace are not read
     if m.source_namespace is not None and m.source_namespace != source.namespace:
         return False
     return all(source.labels.get(k) == v for k, v in m.source_labels.items())
@@ -145,10 +147,10 @@ def applies(m: HTTPMatchRequest | None, vs_gateways: tuple[str, ...], source: So
 
 def is_catch_all(m: HTTPMatchRequest | None) -> bool:
     """A clause that matches every request (`IsCatchAllRoute`): no match, or prefix `/` or
-    regex `*`/`.*` with no header, query, method, authority or scheme condition."""
+    regex `.*` with no header, query, method, authority or scheme condition."""
     if m is None:
         return True
     if m.headers or m.without_headers or m.query_params or m.method or m.authority or m.scheme:
         return False
     uri = m.uri
-    return uri is None or uri.prefix == "/" or uri.regex in ("*", ".*")
+    return uri is None or uri.prefix == "/" or uri.regex == ".*"

@@ -171,13 +171,13 @@ def route_from_sidecar(hop: Hop, target: Target, where: Located | None) -> Actio
 
 def route_host(hop: Hop, where: Located, names: list[str], http: bool) -> Action:
     """VirtualService selection, then the rule, else the default route to the host's cluster."""
-    selected = select_for_sidecar(hop, names)
+    selected = select_for_sidecar(hop, names, http)
     if selected is not None:
         vs, shadowed = selected
         hop.step("virtualservice", f"{vs.ref} owns the host"
                  + (f" (shadows {', '.join(s.ref for s in shadowed)}: sidecars do not merge)" if shadowed else ""),
                  vs.reference("spec.hosts"))
-        if http and vs.spec.http:
+        if http:
             hit = first_http_rule(hop, http_rules(vs))
             if hit is None:
                 hop.step("route", "no rule matches: 404 NR")
@@ -185,7 +185,7 @@ def route_host(hop: Hop, where: Located, names: list[str], http: bool) -> Action
             hop.rule_reference = hit.reference
             hop.step("route", f"rule {hit.index} of {vs.ref} matches", hit.reference)
             return http_action(hop, hit, hit.route)
-        if not http and (vs.spec.tcp or vs.spec.tls):
+        else:
             hit = first_l4_rule(hop, vs, hop.facts.authority.split(":")[0])
             if hit is not None:
                 hop.rule_reference = hit.reference

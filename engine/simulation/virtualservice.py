@@ -40,9 +40,9 @@ def _private(vs: Resource, namespace: str) -> bool:
     return vs.namespace == namespace and bool(export) and all(x in (".", namespace) for x in export)
 
 
-def select_for_sidecar(hop: Hop, hosts: list[str]) -> tuple[Resource, list[Resource]] | None:
-    """The VS owning any of `hosts` (the service FQDN, and the Host header as written) for this
-    sidecar, and the VSs it shadows for the same host."""
+def candidates_for_sidecar(hop: Hop, hosts: list[str]) -> list[tuple[int, Resource]]:
+    """VSs that could own any of `hosts` (the service FQDN, and the Host header as written) for
+    this sidecar, best first: most specific host, private to the client's namespace, oldest."""
     found: dict[int, tuple[int, Resource]] = {}
     for host in dict.fromkeys(hosts):
         for pattern, vs in hop.mesh.virtual_services.lookup(host):
@@ -50,16 +50,31 @@ def select_for_sidecar(hop: Hop, hosts: list[str]) -> tuple[Resource, list[Resou
                 rank = specificity(pattern)
                 if id(vs) not in found or found[id(vs)][0] < rank:
                     found[id(vs)] = (rank, vs)
-    if not found:
+    return sorted(found.values(), key=lambda rv: (-rv[0], not _private(rv[1], hop.namespace), rv[1].order))
+
+
+def has_routes(hop: Hop, vs: Resource, http: bool) -> bool:
+    """Does the VS yield any route on this proxy and port? A VS whose every clause is filtered
+    out at config time builds no virtual host at all (`BuildHTTPRoutesForVirtualService`:
+    "no routes matched"), so the host keeps its default route."""
+    source, resolver = hop.source, gateway_resolver(vs)
+    rules = vs.spec.http if http else tuple(vs.spec.tcp) + tuple(vs.spec.tls)
+    for rule in rules:
+        if not rule.match:
+            if applies(None, vs.spec.gateways, source, resolver):
+                return True
+        elif any(applies(m, vs.spec.gateways, source, resolver) for m in rule.match):
+            return True
+    return False
+
+
+def select_for_sidecar(hop: Hop, hosts: list[str], http: bool) -> tuple[Resource, list[Resource]] | None:
+    """The VS owning the host for this sidecar, and the VSs it shadows (sidecars do not merge)."""
+    ranked = [(rank, vs) for rank, vs in candidates_for_sidecar(hop, hosts) if has_routes(hop, vs, http)]
+    if not ranked:
         return None
-    ranked = sorted(found.values(), key=lambda rv: (-rv[0], not _private(rv[1], hop.namespace), rv[1].order))
     best_rank = ranked[0][0]
     return ranked[0][1], [vs for rank, vs in ranked[1:] if rank == best_rank]
-
-
-def vs_host_matches(vs: Resource, host: str) -> bool:
-    from engine.mesh.hosts import resolve
-    return any(matches(resolve(h, vs.namespace), host) for h in vs.spec.hosts)
 
 
 @dataclass(frozen=True)
