@@ -70,6 +70,10 @@ class Outcome:
     expected: str
     stream: str | None = None                         # stream to look for a counter-example in
     wrong: Callable[[RequestTrace], bool] | None = None   # is this request a counter-example?
+    stages: tuple[str, ...] = ()                      # trace stages that explain it (empty: all deciding ones)
+
+
+ROUTING_STAGES = ("listener", "virtualservice", "route", "weight", "subset", "cluster", "egress", "serviceentry")
 
 
 # ---- parameters ------------------------------------------------------------------------------
@@ -209,7 +213,8 @@ def check_share(p: ShareParams, obs: Observation) -> Outcome:
     passed = bounds.holds(value)
     too_low = bounds.min is not None and value < bounds.min
     return Outcome(passed, f"{_pct(value)} ({hit}/{s.requests})", bounds.words(_pct), p.stream,
-                   (lambda t: not _trace_matches(t, p.to, s)) if too_low else (lambda t: _trace_matches(t, p.to, s)))
+                   (lambda t: not _trace_matches(t, p.to, s)) if too_low else (lambda t: _trace_matches(t, p.to, s)),
+                   ROUTING_STAGES)
 
 
 def _trace_matches(trace: RequestTrace, to: Destination, stream: StreamResult) -> bool:
@@ -247,7 +252,20 @@ def check_tls(p: TlsParams, obs: Observation) -> Outcome:
     s = obs.stream(p.stream)
     hit = s.tls.get(p.mode, 0)
     value, bounds = _rate(hit, s.requests), _bounds(p)
-    return Outcome(bounds.holds(value), f"{_pct(value)} ({hit}/{s.requests})", bounds.words(_pct), p.stream)
+    too_low = bounds.min is not None and value < bounds.min
+    return Outcome(bounds.holds(value), f"{_pct(value)} ({hit}/{s.requests})", bounds.words(_pct), p.stream,
+                   lambda t: (_trace_tls(t) == p.mode) != too_low if _trace_tls(t) else False, ("tls",))
+
+
+def _trace_tls(trace: RequestTrace) -> str:
+    """The TLS outcome the trace's `tls` step states ("mtls", "plaintext", "rejected"), or ""."""
+    for step in trace.steps:
+        if step.stage == "tls":
+            said = step.detail.split(": ", 1)[-1]
+            if "refused" in said or trace.status is None:
+                return "rejected"
+            return next((mode for mode in ("mtls", "plaintext") if said.startswith(mode)), "")
+    return ""
 
 
 def check_attempts(p: AttemptsParams, obs: Observation) -> Outcome:

@@ -26,7 +26,7 @@ from engine.simulation.result import RequestTrace, SimulationResult
 
 ANSWER_GROUPS = ("networking.istio.io/", "security.istio.io/")
 ACCEPTED = Check(id="accepted", type="accepted", params=checks.AcceptedParams(), line=0)
-COUNTEREXAMPLE_TRACES = 64        # requests explained per failing stream when looking for one
+COUNTEREXAMPLE_TRIES = 6          # traced runs per failing check when looking for a counter-example
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,10 @@ def apply_answer(start: ConfigSet, answer: ConfigSet) -> ConfigSet:
     """kubectl apply of the answer on the cluster: the answer's objects are the newest."""
     offset = max((r.order for r in start.resources), default=0) + 1
     newer = [dataclasses.replace(r, order=r.order + offset) for r in answer.resources]
-    return start.merged_with(dataclasses.replace(answer, resources=newer))
+    world = start.merged_with(dataclasses.replace(answer, resources=newer))
+    replaced = {r.ref for r in answer.resources}     # their old warnings went with them
+    world.notes = [d for d in start.notes if d.origin not in replaced] + list(answer.notes)
+    return world
 
 
 def simulate_config(config: ConfigSet, seed: int, explain: int | None = None) -> SimulationResult:
@@ -183,23 +186,34 @@ def _findings(world: ConfigSet, result: SimulationResult) -> list[Diagnostic]:
 # ---- counter-examples ----------------------------------------------------------------------------
 
 def _counterexample(world: ConfigSet, start: Start, outcome: checks.Outcome) -> str:
-    """One request of the failing stream that went the wrong way, with the rule that sent it there."""
+    """One request of the failing stream that went the wrong way, with the rule that sent it there.
+
+    The simulator traces one request per run (`explain=N`); requests of a stream are alike, so a
+    few traced runs find one that went wrong whenever a fair share of them did.
+    """
     if outcome.stream is None or outcome.wrong is None:
         return ""
     position = start.streams[outcome.stream]
-    traced = simulate_config(world, start.seed, explain=COUNTEREXAMPLE_TRACES)
-    traces = traced.streams[position].traces if position < len(traced.streams) else {}
-    for index in sorted(traces):
-        if outcome.wrong(traces[index]):
-            return explain_trace(traces[index])
+    for index in range(COUNTEREXAMPLE_TRIES):
+        traced = simulate_config(world, start.seed, explain=index)
+        trace = traced.streams[position].traces.get(index) if position < len(traced.streams) else None
+        if trace is not None and outcome.wrong(trace):
+            return explain_trace(trace, outcome.stages)
     return ""
 
 
-def explain_trace(trace: RequestTrace) -> str:
-    """`request 17 went to reviews-v1-0 (200): route: rule http[1] matched first (vs.yaml:14)`."""
+DECIDING_STAGES = checks.ROUTING_STAGES + ("fault", "tls", "authz")
+
+
+def explain_trace(trace: RequestTrace, stages: tuple[str, ...] = ()) -> str:
+    """`request 17 went to reviews-v1-0 (200): rule 1 of VirtualService default/reviews matches (vs.yaml:14)`."""
     status = "no response (reset)" if trace.status is None else str(trace.status)
     flags = f" {','.join(trace.flags)}" if trace.flags else ""
     where = f"went to {trace.destination}" if trace.destination else "reached no endpoint"
-    deciding = [s for s in trace.steps if s.reference] or trace.steps[-1:]
-    because = "; ".join(f"{s.detail} ({s.reference})" if s.reference else s.detail for s in deciding[:3])
+    wanted = stages or DECIDING_STAGES
+    deciding: list = []
+    for step in trace.steps:            # retries repeat steps: say each once
+        if step.stage in wanted and step not in deciding:
+            deciding.append(step)
+    because = "; ".join(f"{s.detail} ({s.reference})" if s.reference else s.detail for s in deciding)
     return f"request {trace.index} {where} ({status}{flags})" + (f": {because}" if because else "")

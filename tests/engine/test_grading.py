@@ -176,15 +176,18 @@ def test_loader_rejects_unknown_fields_levels_and_wrong_answer_references():
 
 @pytest.fixture
 def stubbed(monkeypatch):
-    """The simulator replaced by: 80% v1 / 20% v2, request 3 traced to v1 by rule http[0]."""
+    """The simulator replaced by: 80% v1 / 20% v2; traced request N went to v2 when N is even."""
     calls = []
 
     def fake(config, seed, explain=None):
         calls.append((config, seed, explain))
-        trace = RequestTrace(3, [TraceStep("route", "rule http[0] matched first", "answer.yaml:9")], 200, (),
-                             "reviews-v1-0")
-        s = stream(destinations=[dest("v1", 80), dest("v2", 20)], status={"200": 100},
-                   traces={3: trace} if explain else {})
+        traces = {}
+        if explain is not None:
+            version = "v2" if explain % 2 == 0 else "v1"
+            steps = [TraceStep("sender", "default/productpage (sidecar)", "traffic.yaml:5"),
+                     TraceStep("route", "rule 0 of VirtualService default/reviews matches", "answer.yaml:7")]
+            traces[explain] = RequestTrace(explain, steps, 200, (), f"reviews-{version}-0")
+        s = stream(destinations=[dest("v1", 80), dest("v2", 20)], status={"200": 100}, traces=traces)
         return SimulationResult(streams=[s])
 
     monkeypatch.setattr(grader, "simulate_config", fake)
@@ -210,8 +213,18 @@ def test_grade_partial_credit_counterexample_and_fixed_seed(stubbed):
     assert [(r.id, r.passed) for r in g.results] == [("accepted", True), ("v2", False), ("ok", True)]
     assert not g.passed and g.score == pytest.approx(2 / 3)
     v2 = g.results[1]
-    assert v2.counterexample == ("request 3 went to reviews-v1-0 (200): rule http[0] matched first (answer.yaml:9)")
+    # too many reached v2 (20% > 13%): request 0 went to v2, a counter-example; the sender step is left out
+    assert v2.counterexample == ("request 0 went to reviews-v2-0 (200): "
+                                 "rule 0 of VirtualService default/reviews matches (answer.yaml:7)")
+    assert [explain for _, _, explain in stubbed] == [None, 0]
     assert {seed for _, seed, _ in stubbed} == {3}
+
+
+def test_counterexample_for_too_few_skips_requests_that_went_right(stubbed):
+    ex = load_exercise_text(exercise_yaml(SHARE_CHECK.replace("share: 0.1", "share: 0.9")), "ex.yaml")[0]
+    g = grader.grade(ex, [("answer.yaml", VS)])
+    assert g.results[1].counterexample.startswith("request 1 went to reviews-v1-0 (200): rule 0")
+    assert [explain for _, _, explain in stubbed] == [None, 0, 1]
 
 
 def test_grade_rejected_object_fails_with_istio_message_and_line(stubbed):
