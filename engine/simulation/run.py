@@ -45,13 +45,14 @@ def simulate(config: ConfigSet, *, seed: int | None = None, explain: int | None 
 
 
 def findings(config: ConfigSet) -> list[Diagnostic]:
-    """What `istioctl analyze` says about the same objects, after the admission warnings."""
-    out = list(config.notes)
+    """What `istioctl analyze` says about the same objects (it includes the admission warnings),
+    minus the rejections, which `rejected` already lists."""
     try:
         from engine.analysis import analyze
-    except ImportError:                                     # analysis not built: findings stay notes
-        return out
-    return out + list(analyze(config))
+    except ImportError:                                     # analysis not built: the warnings alone
+        return list(config.notes)
+    rejected = set(config.rejected)
+    return [d for d in analyze(config) if d not in rejected]
 
 
 def load_of(stream: Stream, rate_reference: str = "") -> Load:

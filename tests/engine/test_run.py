@@ -160,3 +160,10 @@ def test_load_of_refuses_a_bad_rate_even_if_validation_let_it_through():
 
 def test_no_traffic_means_no_streams():
     assert run(TOPOLOGY).streams == []
+
+
+def test_findings_are_the_analysis_without_repeating_the_rejections():
+    broken = SPLIT.replace("weight: 10}", "weight: -10}")
+    result = run(TOPOLOGY + broken + traffic(PP))
+    assert not set(result.findings) & set(result.rejected)
+    assert all(d.layer == "analysis" or not d.rejects for d in result.findings)
