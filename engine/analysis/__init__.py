@@ -3,8 +3,8 @@
 The cluster holds exactly the input objects and Istio's default ingress gateway (DESIGN.md). Like
 istioctl, the analyzers also see objects the webhook refused (`ConfigSet.webhook_rejected`); the
 admission diagnostics (`rejected`, `notes`) are included so that one list says everything.
-Output: sorted Error, Warning, Info, then code, then origin, and de-duplicated on the rendered
-line, as istioctl's formatter does.
+Output: sorted Error, Warning, Info, then code, then origin, then the rendered line, and
+de-duplicated on the rendered line, as istioctl's diag.Messages.SortedDedupedCopy does.
 """
 
 from __future__ import annotations
@@ -25,10 +25,16 @@ def analyze(config: ConfigSet, *, analyzers=ANALYZERS) -> list[Diagnostic]:
     return sort_and_dedupe(found)
 
 
+def istioctl_order(d: Diagnostic) -> tuple:
+    """diag.Messages.Sort: level, code, objects before none, origin, then the whole rendered line
+    (so `f.yaml:12` sorts before `f.yaml:9`, as Go's string comparison does)."""
+    return (d.level, d.code, bool(d.origin), d.origin, d.render())
+
+
 def sort_and_dedupe(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     seen: set[str] = set()
     out = []
-    for diag in sorted(diagnostics, key=lambda d: d.sort_key()):
+    for diag in sorted(diagnostics, key=istioctl_order):
         line = diag.render()
         if line not in seen:
             seen.add(line)
