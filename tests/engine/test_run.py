@@ -167,3 +167,48 @@ def test_findings_are_the_analysis_without_repeating_the_rejections():
     result = run(TOPOLOGY + broken + traffic(PP))
     assert not set(result.findings) & set(result.rejected)
     assert all(d.layer == "analysis" or not d.rejects for d in result.findings)
+
+
+# --- resilience and backend behaviour, from YAML (istio-semantics §3.7-3.9, §4.5-4.6) ----------------
+
+PLAIN = '    - {from: default/productpage, to: "reviews:9080", requests: %d%s}'
+
+
+def vs(extra: str) -> str:
+    return f"""
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {{name: reviews, namespace: default}}
+spec:
+  hosts: [reviews]
+  http:
+    - route: [{{destination: {{host: reviews}}}}]
+{extra}"""
+
+
+def test_a_virtualservice_timeout_shorter_than_the_backend_gives_504_ut():
+    slow = "[{namespace: default, selector: {app: reviews}, latency: 2s}]"
+    s = stream(TOPOLOGY + vs("      timeout: 1s\n") + traffic(PLAIN % (20, ""), slow))
+    assert s.status == {"504": 20} and s.flags == {"UT": 20} and s.latency_ms["p50"] == 1000.0
+
+
+def test_an_injected_abort_is_not_retried_even_with_retries_on_5xx():
+    fault = "      fault: {abort: {httpStatus: 503, percentage: {value: 100}}}\n      retries: {attempts: 3, retryOn: 5xx}\n"
+    s = stream(TOPOLOGY + vs(fault) + traffic(PLAIN % (20, "")))
+    assert s.status == {"503": 20} and s.flags == {"FI": 20} and s.attempts.total == 0
+
+
+def test_a_down_pod_is_retried_elsewhere_and_ejected_after_5_connect_failures():
+    dr = TOPOLOGY.replace("  subsets:", "  trafficPolicy: {outlierDetection: {maxEjectionPercent: 50}}\n  subsets:")
+    down = "[{namespace: default, selector: {version: v2}, down: true}]"
+    s = stream(dr + traffic(PLAIN % (2000, ""), down))
+    assert s.status == {"200": 2000}                 # the default policy retries connect failures
+    assert s.attempts.total - 2000 == 5              # v2 was tried 5 times, then ejected for 30s
+
+
+def test_connection_pool_limits_overflow_under_concurrency():
+    dr = TOPOLOGY.replace("  subsets:", "  trafficPolicy: {connectionPool: {tcp: {maxConnections: 1},"
+                                        " http: {http1MaxPendingRequests: 1}}}\n  subsets:")
+    s = stream(dr + traffic(PLAIN % (30, ", concurrency: 3")))
+    assert s.flags["UO"] == s.status["503"] and 0.2 < s.status["200"] / 30 < 0.5   # istio.io: 11/30
