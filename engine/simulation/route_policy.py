@@ -6,6 +6,8 @@ istio:pilot/pkg/networking/core/route/route.go (`setTimeout`, `TranslateFault`).
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from engine.resources.networking import HTTPFaultInjection, HTTPRetry, Percent
 from engine.simulation.plan import Fault, RetryPolicy
 
@@ -26,15 +28,27 @@ def retry_policy(retries: HTTPRetry | None) -> RetryPolicy:
     retry_on = DEFAULT_RETRY.retry_on
     codes: set[int] = set()
     if retries.retry_on:
-        tokens = [t for t in retries.retry_on.split(",") if t]
-        codes = {int(t) for t in tokens if t.strip().isdigit()}
-        names = {t.strip() for t in tokens if not t.strip().isdigit()}
+        # parseRetryOn: trimmed tokens; a known HTTP status is a retriable code, the rest conditions.
+        tokens = [t.strip() for t in retries.retry_on.split(",") if t.strip()]
+        codes = {int(t) for t in tokens if _status(t)}
+        names = {t for t in tokens if not _status(t)}
         if codes:
             names.add("retriable-status-codes")
         retry_on = frozenset(names)
     per_try = retries.per_try_timeout.ms if retries.per_try_timeout else None
     return RetryPolicy(attempts=retries.attempts, per_try_timeout_ms=per_try, retry_on=retry_on,
                        retriable_status_codes=frozenset(codes))
+
+
+def _status(token: str) -> bool:
+    """Go's `http.StatusText(i) != ""`: a registered status code."""
+    if not token.isdigit():
+        return False
+    try:
+        HTTPStatus(int(token))
+    except ValueError:
+        return False
+    return True
 
 
 def _fraction(percentage: Percent | None, percent: int | None = None) -> float:

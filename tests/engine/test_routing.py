@@ -191,3 +191,213 @@ def test_unknown_sender_is_one_clear_error_with_file_and_line():
     with pytest.raises(EngineError) as err:
         plan("", "{from: default/nobody, to: 'reviews:9080'}")
     assert err.value.code == "MD0301" and "t.yaml:" in str(err.value) and "default/nobody" in str(err.value)
+
+
+# ------------------------------------------------------------- route actions (§3.6) ----
+
+def test_redirect_defaults_to_301_and_redirect_code_overrides():
+    p = plan(vs("  - redirect: {uri: /v2, authority: new.example.com}"), "{from: default/productpage, to: 'reviews:9080'}")
+    assert outcome(p) == (301, ()) and p.targets == () and "new.example.com/v2" in p.immediate.detail
+    p = plan(vs("  - redirect: {uri: /v2, redirectCode: 308}"), "{from: default/productpage, to: 'reviews:9080'}")
+    assert outcome(p) == (308, ())
+
+
+def test_direct_response_status_and_body():
+    p = plan(vs("  - directResponse: {status: 418, body: {string: teapot}}"),
+             "{from: default/productpage, to: 'reviews:9080'}")
+    assert outcome(p) == (418, ()) and p.immediate.detail == "teapot"
+
+
+BACKENDS = """
+---
+apiVersion: meshdrill/v1
+kind: Traffic
+spec:
+  backends:
+    - {namespace: default, selector: {app: reviews}, path: /v2/, errorRate: 1.0, errorStatus: 500}
+"""
+
+
+def test_rewrite_replaces_the_matched_prefix_and_backends_see_the_new_path():
+    # §3.6: rewrite.uri replaces the matched prefix (prefix_rewrite); the server sees the result.
+    config = vs("  - match: [{uri: {prefix: /v1/}}]\n    rewrite: {uri: /v2/}\n"
+                "    route: [{destination: {host: reviews, subset: v1}}]") + BACKENDS
+    p = plan(config, "{from: default/productpage, to: 'reviews:9080', path: /v1/items}")
+    assert any(s.stage == "rewrite" and "/v2/items" in s.detail for s in p.trace)
+    assert {c.behaviour.error_rate for c in p.targets[0].connections} == {1.0}
+    unrewritten = plan(vs("  - route: [{destination: {host: reviews, subset: v1}}]") + BACKENDS,
+                       "{from: default/productpage, to: 'reviews:9080', path: /v1/items}")
+    assert {c.behaviour.error_rate for c in unrewritten.targets[0].connections} == {0.0}
+
+
+# ------------------------------------------------------------ route policy (§3.7-3.9) ----
+
+def test_default_route_policy_no_timeout_default_retries():
+    p = plan("", "{from: default/productpage, to: 'reviews:9080'}")
+    assert p.policy.timeout_ms is None and p.policy.retry.attempts == 2
+    assert p.policy.retry.retriable_status_codes == frozenset()          # 503 removed in 1.24
+
+
+def test_vs_timeout_retries_fault_and_mirror_reach_the_plan():
+    http = ("  - timeout: 2s\n    retries: {attempts: 3, perTryTimeout: 500ms, retryOn: '5xx,503'}\n"
+            "    fault: {delay: {fixedDelay: 1s, percentage: {value: 50}}, abort: {httpStatus: 503, percentage: {value: 10}}}\n"
+            "    mirror: {host: reviews, subset: v3}\n    mirrorPercentage: {value: 25}\n"
+            "    route: [{destination: {host: reviews, subset: v1}}]")
+    p = plan(vs(http), "{from: default/productpage, to: 'reviews:9080'}")
+    assert p.policy.timeout_ms == 2000
+    r = p.policy.retry
+    assert (r.attempts, r.per_try_timeout_ms, r.retriable_status_codes) == (3, 500, frozenset({503}))
+    assert r.retry_on == frozenset({"5xx", "retriable-status-codes"})
+    f = p.policy.fault
+    assert (f.delay_ms, f.delay_fraction, f.abort_status, f.abort_fraction) == (1000, 0.5, 503, 0.1)
+    assert [(m.target.subset, m.fraction, len(m.target.connections)) for m in p.policy.mirrors] == [("v3", 0.25, 1)]
+
+
+def test_tcp_port_ignores_http_routes_and_uses_tcp_routes():
+    # §2 protocol selection: a tcp-* port gets only tcp routes; weights split connections (§3.10).
+    tcp_vs = """
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: db}
+spec:
+  hosts: [db]
+  http: [{route: [{destination: {host: db, subset: v2}}]}]
+  tcp:
+    - match: [{port: 5432}]
+      route:
+        - {destination: {host: db, subset: v1}, weight: 80}
+        - {destination: {host: db, subset: v2}, weight: 20}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: db}
+spec:
+  host: db
+  subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]
+"""
+    p = plan(tcp_vs, "{from: default/productpage, to: 'db:5432'}")
+    assert targets(p) == [("v1", 80, True, 1), ("v2", 20, True, 1)]
+    assert p.policy.retry.attempts == 0 and p.rule_reference
+    only_http = plan(tcp_vs.replace("  tcp:\n    - match: [{port: 5432}]\n      route:\n"
+                                    "        - {destination: {host: db, subset: v1}, weight: 80}\n"
+                                    "        - {destination: {host: db, subset: v2}, weight: 20}\n", ""),
+                     "{from: default/productpage, to: 'db:5432'}")
+    assert targets(only_http) == [(None, 100, True, 2)]
+
+
+# ------------------------------------------------------- several VSs, one host (§3.1) ----
+
+def second_vs(name: str, subset: str, extra: str = "") -> str:
+    return f"""
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {{name: {name}}}
+spec:
+  hosts: [reviews]
+{extra}  http: [{{route: [{{destination: {{host: reviews, subset: {subset}}}}}]}}]
+"""
+
+
+def test_sidecars_do_not_merge_the_oldest_vs_wins():
+    # correction 13; httproute.go "duplicate domain": the later VS for the host is dropped.
+    p = plan(vs("  - route: [{destination: {host: reviews, subset: v1}}]") + second_vs("newer", "v2"),
+             "{from: default/productpage, to: 'reviews:9080'}")
+    assert targets(p) == [("v1", 100, True, 2)]
+    assert any("shadows" in s.detail for s in p.trace)
+
+
+def test_private_vs_is_preferred_over_an_older_public_one():
+    # virtualservice.go SelectVirtualServices: namespace-private VSs first.
+    p = plan(vs("  - route: [{destination: {host: reviews, subset: v1}}]")
+             + second_vs("private", "v2", extra="  exportTo: ['.']\n"),
+             "{from: default/productpage, to: 'reviews:9080'}")
+    assert targets(p) == [("v2", 100, True, 1)]
+
+
+def test_vs_whose_clauses_all_skip_this_proxy_leaves_the_default_route():
+    # route.go BuildHTTPRoutesForVirtualService: no route for this proxy -> no vhost -> default route.
+    p = plan(vs("  - match: [{sourceLabels: {app: ratings}}]\n    route: [{destination: {host: reviews, subset: v2}}]"),
+             "{from: default/productpage, to: 'reviews:9080'}")
+    assert targets(p) == [(None, 100, True, 4)] and outcome(p) is None
+
+
+def test_route_to_an_unknown_host_is_a_missing_cluster():
+    # TranslateRoute: "it's okay if the target cluster cannot be resolved. Traffic will blackhole" (503 NC).
+    p = plan(vs("  - route: [{destination: {host: nowhere}}]"), "{from: default/productpage, to: 'reviews:9080'}")
+    assert [(t.name, t.exists) for t in p.targets] == [("outbound|9080||nowhere.default.svc.cluster.local", False)]
+
+
+def test_backend_behaviour_by_selector():
+    config = """
+apiVersion: meshdrill/v1
+kind: Traffic
+spec:
+  backends:
+    - {namespace: default, selector: {app: reviews, version: v2}, errorRate: 0.5, errorStatus: 503, latency: 10ms}
+    - {namespace: default, selector: {app: reviews, version: v3}, down: true, resetRate: 0.1}
+"""
+    p = plan(config, "{from: default/productpage, to: 'reviews:9080'}")
+    by_version = {dict(c.endpoint.labels)["version"]: c.behaviour for c in p.targets[0].connections}
+    assert (by_version["v2"].error_rate, by_version["v2"].error_status, by_version["v2"].latency_ms) == (0.5, 503, 10)
+    assert by_version["v3"].down and by_version["v3"].reset_rate == 0.1
+    assert by_version["v1"].error_rate == 0.0 and not by_version["v1"].down
+
+
+def test_sidecarless_sender_plan_has_no_envoy_retries_and_plaintext():
+    p = plan("", "{from: legacy/curl, to: 'reviews.default:9080'}")
+    assert not p.sender_sidecar and p.policy.retry.attempts == 0 and p.uncertain == ()
+    assert {c.tls for c in p.targets[0].connections} == {"plaintext"}
+    assert p.targets[0].lb.simple == "RANDOM"
+
+
+# ---------------------------------------------------------------------- property ----
+
+from hypothesis import assume, given, strategies as st  # noqa: E402
+
+_strings = st.sampled_from(["/", "/api", "/v1", "", "jason", "a.b", "x"])
+_string_match = st.one_of(
+    st.builds(lambda v: {"exact": v}, _strings), st.builds(lambda v: {"prefix": v}, _strings),
+    st.builds(lambda v: {"regex": v}, st.sampled_from([".*", "/v[0-9]+", "j.*", "("])), st.just({}))
+_match = st.fixed_dictionaries({}, optional={
+    "uri": _string_match, "headers": st.dictionaries(st.sampled_from(["end-user", "x-v"]), _string_match, max_size=2),
+    "queryParams": st.dictionaries(st.sampled_from(["q"]), _string_match, max_size=1),
+    "method": st.builds(lambda v: {"exact": v}, st.sampled_from(["GET", "POST"])),
+    "ignoreUriCase": st.booleans(), "port": st.sampled_from([9080, 9090]),
+    "sourceLabels": st.dictionaries(st.sampled_from(["app"]), st.sampled_from(["productpage", "x"]), max_size=1),
+    "withoutHeaders": st.dictionaries(st.sampled_from(["x-v"]), _string_match, max_size=1)})
+_destination = st.fixed_dictionaries(
+    {"host": st.sampled_from(["reviews", "ratings.foo.svc.cluster.local", "nowhere", "db"])},
+    optional={"subset": st.sampled_from(["v1", "v2", "v9", "v7"]), "port": st.builds(lambda n: {"number": n},
+                                                                                    st.sampled_from([9080, 9090]))})
+_route = st.fixed_dictionaries(
+    {"route": st.lists(st.fixed_dictionaries({"destination": _destination},
+                                             optional={"weight": st.integers(0, 100)}), min_size=1, max_size=3)},
+    optional={"match": st.lists(_match, max_size=2), "timeout": st.sampled_from(["1s", "250ms"]),
+              "retries": st.fixed_dictionaries({"attempts": st.integers(0, 4)}),
+              "mirror": _destination,
+              "fault": st.fixed_dictionaries({"abort": st.fixed_dictionaries(
+                  {"httpStatus": st.sampled_from([500, 503]), "percentage": st.builds(
+                      lambda v: {"value": v}, st.sampled_from([0, 50, 100]))})})})
+_action = st.one_of(_route, st.builds(lambda m: {"match": m, "redirect": {"uri": "/new"}}, st.lists(_match, max_size=1)),
+                    st.builds(lambda m: {"match": m, "directResponse": {"status": 503}}, st.lists(_match, max_size=1)))
+
+
+@given(st.lists(_action, min_size=1, max_size=4), st.sampled_from(["default/productpage", "legacy/curl", "foo/sleep"]),
+       st.sampled_from(["/", "/api/x", "/v1?q=jason"]), st.dictionaries(st.sampled_from(["end-user", "x-v"]),
+                                                                       _strings, max_size=2))
+def test_any_valid_virtualservice_plans_without_crashing(http, sender, path, headers):
+    import json
+    config = json.dumps({"apiVersion": "networking.istio.io/v1", "kind": "VirtualService",
+                         "metadata": {"name": "gen", "namespace": "default"},
+                         "spec": {"hosts": ["reviews"], "http": http}}) + "\n---\n" + SUBSETS
+    stream = json.dumps({"from": sender, "to": "reviews.default:9080", "path": path, "headers": headers})
+    text = TOPOLOGY + "\n---\n" + config + "\n---\napiVersion: meshdrill/v1\nkind: Traffic\nspec:\n  streams:\n  - " + stream
+    cs = load_config_text(text, "t.yaml")
+    assume(not cs.rejected)
+    mesh = build_mesh(cs)
+    p = plan_stream(mesh, mesh.streams[0])
+    assert (p.immediate is None) == bool(p.targets)      # either an outcome now or somewhere to go
+    if p.targets:
+        assert p.total_weight > 0 and all(t.weight > 0 for t in p.targets)
+    assert all(step.stage and step.detail for step in p.trace)
