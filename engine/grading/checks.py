@@ -73,7 +73,8 @@ class Outcome:
     stages: tuple[str, ...] = ()                      # trace stages that explain it (empty: all deciding ones)
 
 
-ROUTING_STAGES = ("listener", "virtualservice", "route", "weight", "subset", "cluster", "egress", "serviceentry")
+# Trace stages that explain where a request went (a subset's labels are shown only when it has no pod).
+ROUTING_STAGES = ("listener", "virtualservice", "route", "weight", "cluster", "egress", "serviceentry")
 
 
 # ---- parameters ------------------------------------------------------------------------------

@@ -36,7 +36,8 @@ class CheckResult:
     passed: bool
     observed: str
     expected: str
-    counterexample: str = ""          # "request 17 went to reviews-v1-0: rule http[1] matched ... (a.yaml:14)"
+    counterexample: str = ""          # "request 17 went to reviews-v1-0 (200)"
+    because: tuple[str, ...] = ()     # the trace steps that decided it: "rule 1 of ... matches (a.yaml:14)"
 
 
 @dataclass
@@ -145,6 +146,12 @@ def simulate_config(config: ConfigSet, seed: int, explain: int | None = None) ->
     return simulate(config, seed=seed, explain=explain)
 
 
+def published_checks(exercise: Exercise) -> list[Check]:
+    """The exercise's checks, led by `accepted` (every answer must be admitted) unless declared."""
+    declared = list(exercise.checks)
+    return declared if any(c.type == "accepted" for c in declared) else [ACCEPTED, *declared]
+
+
 def grade(exercise: Exercise, submission_files: list[tuple[str, str]]) -> Grade:
     start = start_of(exercise)
     answer = admit_answer(submission_files)
@@ -160,15 +167,12 @@ def grade(exercise: Exercise, submission_files: list[tuple[str, str]]) -> Grade:
     findings = _findings(world, result)
     obs = checks.Observation(result=result, submission=answer, streams=start.streams, baseline=starting_result,
                              findings=findings)
-    declared = list(exercise.checks)
-    if not any(c.type == "accepted" for c in declared):
-        declared.insert(0, ACCEPTED)
     results = []
-    for check in declared:
+    for check in published_checks(exercise):
         outcome = checks.evaluate(check, obs)
-        example = "" if outcome.passed else _counterexample(world, start, outcome)
+        example, because = ("", ()) if outcome.passed else _counterexample(world, start, outcome)
         results.append(CheckResult(check.id, checks.describe(check), outcome.passed, outcome.observed,
-                                   outcome.expected, example))
+                                   outcome.expected, example, because))
     return Grade(exercise.id, results, rejected=list(answer.rejected), findings=findings, result=result)
 
 
@@ -185,35 +189,35 @@ def _findings(world: ConfigSet, result: SimulationResult) -> list[Diagnostic]:
 
 # ---- counter-examples ----------------------------------------------------------------------------
 
-def _counterexample(world: ConfigSet, start: Start, outcome: checks.Outcome) -> str:
-    """One request of the failing stream that went the wrong way, with the rule that sent it there.
+def _counterexample(world: ConfigSet, start: Start, outcome: checks.Outcome) -> tuple[str, tuple[str, ...]]:
+    """One request of the failing stream that went the wrong way, with the steps that sent it there.
 
     The simulator traces one request per run (`explain=N`); requests of a stream are alike, so a
     few traced runs find one that went wrong whenever a fair share of them did.
     """
     if outcome.stream is None or outcome.wrong is None:
-        return ""
+        return "", ()
     position = start.streams[outcome.stream]
     for index in range(COUNTEREXAMPLE_TRIES):
         traced = simulate_config(world, start.seed, explain=index)
         trace = traced.streams[position].traces.get(index) if position < len(traced.streams) else None
         if trace is not None and outcome.wrong(trace):
             return explain_trace(trace, outcome.stages)
-    return ""
+    return "", ()
 
 
 DECIDING_STAGES = checks.ROUTING_STAGES + ("fault", "tls", "authz")
 
 
-def explain_trace(trace: RequestTrace, stages: tuple[str, ...] = ()) -> str:
-    """`request 17 went to reviews-v1-0 (200): rule 1 of VirtualService default/reviews matches (vs.yaml:14)`."""
+def explain_trace(trace: RequestTrace, stages: tuple[str, ...] = ()) -> tuple[str, tuple[str, ...]]:
+    """("request 17 went to reviews-v1-0 (200)", ("rule 1 of VirtualService default/reviews matches (vs.yaml:14)", ...))."""
     status = "no response (reset)" if trace.status is None else str(trace.status)
     flags = f" {','.join(trace.flags)}" if trace.flags else ""
     where = f"went to {trace.destination}" if trace.destination else "reached no endpoint"
     wanted = stages or DECIDING_STAGES
-    deciding: list = []
+    because: list[str] = []
     for step in trace.steps:            # retries repeat steps: say each once
-        if step.stage in wanted and step not in deciding:
-            deciding.append(step)
-    because = "; ".join(f"{s.detail} ({s.reference})" if s.reference else s.detail for s in deciding)
-    return f"request {trace.index} {where} ({status}{flags})" + (f": {because}" if because else "")
+        text = f"{step.detail} ({step.reference})" if step.reference else step.detail
+        if step.stage in wanted and text not in because:
+            because.append(text)
+    return f"request {trace.index} {where} ({status}{flags})", tuple(because)

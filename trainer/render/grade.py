@@ -1,0 +1,133 @@
+"""Rich views of hands-on exercises: the list, the task sheet, and a grade with its feedback.
+
+Pure functions from engine values (Exercise, Grade) to renderables; styles in render/theme.py.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from engine.grading.checks import describe
+from engine.grading.exercise import Exercise
+from engine.grading.grader import Grade, Start, published_checks
+
+STATUS_STYLE = {"new": "md.dim", "passed": "md.correct", "failed": "md.wrong", "due": "md.almost"}
+
+
+def list_view(exercises: list[Exercise], status: dict[str, str]) -> Table:
+    table = Table(title="Hands-on exercises", title_justify="left", header_style="md.title", expand=False)
+    for column in ("id", "lvl", "domain", "title", "status"):
+        table.add_column(column, no_wrap=column != "title")
+    for e in exercises:
+        state = status.get(e.id, "new")
+        table.add_row(e.id, str(e.level), e.domain, e.title, Text(state, style=STATUS_STYLE[state]))
+    return table
+
+
+def checks_view(exercise: Exercise) -> Group:
+    lines = [Text("What is checked (after your YAML is applied to the cluster):", style="md.title")]
+    for check in published_checks(exercise):
+        lines.append(Text.assemble(("  • ", "md.dim"), (f"{check.id}: ", "md.option"), describe(check)))
+    return Group(*lines)
+
+
+def cluster_view(start: Start) -> Group:
+    """The starting cluster in a few lines: mesh settings, workloads, Istio objects, traffic."""
+    lines = [Text("Cluster", style="md.title")]
+    for res in start.config.resources:
+        if res.kind == "Topology":
+            lines += _topology_lines(res.spec)
+        elif res.kind == "Traffic":
+            continue
+        else:
+            lines.append(Text(f"  {res.ref}", style="md.snippet"))
+    lines.append(Text("Traffic used to grade", style="md.title"))
+    traffic = next(r for r in start.config.resources if r.kind == "Traffic").spec
+    for i, stream in enumerate(traffic.streams):
+        extra = "".join(f" {k}: {v}" for k, v in stream.headers.items())
+        extra += f" path {stream.path}" if stream.path else ""
+        extra += f" via {stream.via}" if stream.via else ""
+        extra += f" ×{stream.concurrency} concurrent" if stream.concurrency else ""
+        lines.append(Text(f"  {stream.name or i}: {stream.from_} → {stream.to}, {stream.requests or 100} "
+                          f"requests{extra}"))
+    for b in traffic.backends:
+        where = b.host or f"{b.namespace or 'default'} {','.join(f'{k}={v}' for k, v in b.selector.items())}"
+        how = []
+        if b.error_rate:
+            how.append(f"{b.error_rate:.0%} answer {b.error_status or 503}")
+        if b.latency:
+            how.append(f"latency {b.latency}")
+        if b.path:
+            how.append(f"for {b.path}")
+        lines.append(Text(f"  backend {where}: {', '.join(how) or 'healthy'}", style="md.dim"))
+    return Group(*lines)
+
+
+def _topology_lines(topo) -> list[Text]:
+    lines = []
+    mesh = topo.mesh_config
+    if mesh and mesh.outbound_traffic_policy and mesh.outbound_traffic_policy.mode:
+        lines.append(Text(f"  mesh: outboundTrafficPolicy {mesh.outbound_traffic_policy.mode}"))
+    if mesh and mesh.enable_auto_mtls is False:
+        lines.append(Text("  mesh: auto mTLS off"))
+    injected = {ns.name: ns.injection for ns in topo.namespaces}
+    for ns in topo.namespaces:
+        lines.append(Text(f"  namespace {ns.name}" + (" (sidecars injected)" if ns.injection else " (no sidecars)")))
+    for svc in topo.services:
+        ns = svc.namespace or "default"
+        ports = ", ".join(f"{p.name or 'port'} {p.port}" + (f"→{p.target_port}" if p.target_port else "")
+                          for p in svc.ports)
+        pods = []
+        for w in svc.workloads:
+            labels = ",".join(f"{k}={v}" for k, v in w.labels.items()) or "-"
+            sidecar = w.sidecar if w.sidecar is not None else injected.get(ns)
+            pods.append(f"{labels} ×{w.replicas if w.replicas is not None else 1}"
+                        + ("" if sidecar else " no sidecar"))
+        lines.append(Text(f"  service {ns}/{svc.name} ({ports}): {'; '.join(pods)}"))
+    for c in topo.clients:
+        ns = c.namespace or "default"
+        sidecar = c.sidecar if c.sidecar is not None else injected.get(ns)
+        sa = f", service account {c.service_account}" if c.service_account else ""
+        lines.append(Text(f"  client {ns}/{c.name}" + ("" if sidecar else " (no sidecar)") + sa))
+    for h in topo.external_hosts:
+        lines.append(Text(f"  external host {h.host} ports {', '.join(map(str, h.ports)) or 80}"))
+    return lines
+
+
+def sheet_view(exercise: Exercise, start: Start, *, starter: bool = True) -> Group:
+    """`exercise show`: the task, the cluster, what is checked, and the starter."""
+    parts: list = [Text(f"{exercise.title}  [{exercise.id} · level {exercise.level} · {exercise.domain}]",
+                        style="md.title"),
+                   Text(exercise.prompt.rstrip()), Text(""), cluster_view(start), Text(""), checks_view(exercise)]
+    if starter:
+        parts += [Text(""), Text("Starter", style="md.title"), Text(exercise.starter.rstrip(), style="md.snippet")]
+    return Group(*parts)
+
+
+def grade_view(grade: Grade, *, findings: bool = True) -> Group:
+    verdict = ("PASS", "md.correct") if grade.passed else ("FAIL", "md.wrong")
+    passed = sum(r.passed for r in grade.results)
+    parts: list = [Text.assemble(verdict, f"  {passed}/{len(grade.results)} checks · score {grade.score:.0%}")]
+    for d in grade.rejected:
+        parts.append(Text(f"  rejected: {d.reference + ': ' if d.reference else ''}{d.message}", style="md.wrong"))
+    for r in grade.results:
+        mark = ("✓", "md.correct") if r.passed else ("✗", "md.wrong")
+        parts.append(Text.assemble("  ", mark, " ", (r.id, "md.option"), f"  {r.description}"))
+        if not r.passed:
+            parts.append(Text(f"      observed {r.observed}; expected {r.expected}", style="md.warn"))
+            if r.counterexample:
+                parts.append(Text(f"      e.g. {r.counterexample}" + (":" if r.because else ""), style="md.dim"))
+                parts += [Text(f"        - {step}", style="md.dim") for step in r.because]
+    notable = [d for d in grade.findings if d.layer == "analysis"]
+    if findings and notable and not grade.passed:
+        parts.append(Text("  analysis: " + ", ".join(sorted({f"{d.code} {d.level}" for d in notable})), style="md.dim"))
+        for d in notable[:3]:
+            parts.append(Text(f"    {d.render()}", style="md.dim"))
+    return Group(*parts)
+
+
+def syntax_error_view(grade: Grade) -> Text:
+    d = grade.syntax_error
+    return Text(f"{d.reference}: {d.message} (fix the YAML and save again)", style="md.wrong")
