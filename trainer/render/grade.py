@@ -19,7 +19,7 @@ STATUS_STYLE = {"new": "md.dim", "passed": "md.correct", "failed": "md.wrong", "
 def list_view(exercises: list[Exercise], status: dict[str, str]) -> Table:
     table = Table(title="Hands-on exercises", title_justify="left", header_style="md.title", expand=False)
     for column in ("id", "lvl", "domain", "title", "status"):
-        table.add_column(column, no_wrap=column != "title")
+        table.add_column(column, no_wrap=column != "title", min_width=24 if column == "title" else None)
     for e in exercises:
         state = status.get(e.id, "new")
         table.add_row(e.id, str(e.level), e.domain, e.title, Text(state, style=STATUS_STYLE[state]))
@@ -33,16 +33,31 @@ def checks_view(exercise: Exercise) -> Group:
     return Group(*lines)
 
 
-def cluster_view(start: Start) -> Group:
-    """The starting cluster in a few lines: mesh settings, workloads, Istio objects, traffic."""
+def reflow(text: str) -> str:
+    """Block-scalar prose -> paragraphs the terminal can wrap; `- ` items keep their own line."""
+    paragraphs = []
+    for block in text.strip().split("\n\n"):
+        lines: list[str] = []
+        for line in block.splitlines():
+            stripped = line.strip()
+            if lines and not stripped.startswith("- ") and not line.startswith("    "):
+                lines[-1] += " " + stripped
+            else:
+                lines.append(line.rstrip())
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
+def cluster_view(start: Start, cluster_text: str = "") -> Group:
+    """The starting cluster: mesh settings, workloads, the Istio config already applied, traffic."""
     lines = [Text("Cluster", style="md.title")]
     for res in start.config.resources:
         if res.kind == "Topology":
             lines += _topology_lines(res.spec)
-        elif res.kind == "Traffic":
-            continue
-        else:
-            lines.append(Text(f"  {res.ref}", style="md.snippet"))
+    applied = [doc.strip("\n") for doc in cluster_text.split("\n---\n") if "kind: Topology" not in doc]
+    if applied:
+        lines.append(Text("Istio config already applied", style="md.title"))
+        lines.append(Text("\n---\n".join(applied), style="md.snippet"))
     lines.append(Text("Traffic used to grade", style="md.title"))
     traffic = next(r for r in start.config.resources if r.kind == "Traffic").spec
     for i, stream in enumerate(traffic.streams):
@@ -100,7 +115,8 @@ def sheet_view(exercise: Exercise, start: Start, *, starter: bool = True) -> Gro
     """`exercise show`: the task, the cluster, what is checked, and the starter."""
     parts: list = [Text(f"{exercise.title}  [{exercise.id} · level {exercise.level} · {exercise.domain}]",
                         style="md.title"),
-                   Text(exercise.prompt.rstrip()), Text(""), cluster_view(start), Text(""), checks_view(exercise)]
+                   Text(reflow(exercise.prompt)), Text(""), cluster_view(start, exercise.cluster), Text(""),
+                   checks_view(exercise)]
     if starter:
         parts += [Text(""), Text("Starter", style="md.title"), Text(exercise.starter.rstrip(), style="md.snippet")]
     return Group(*parts)

@@ -1,0 +1,67 @@
+"""`meshdrill exercise list|show|start`: browse the hands-on exercises and practise one."""
+
+from __future__ import annotations
+
+import click
+
+from trainer.app import App, pass_app
+
+EXIT_INTERRUPTED = 130
+
+
+@click.group()
+def exercise() -> None:
+    """Hands-on Istio exercises, graded by a simulated mesh."""
+
+
+@exercise.command("list")
+@click.option("--topic", "-t", metavar="TOPIC", help="Only exercises with this topic (e.g. mtls, retries).")
+@click.option("--level", "-l", type=click.IntRange(1, 5), metavar="N", help="Only exercises of level N (1-5).")
+@pass_app
+def list_(app: App, topic: str | None, level: int | None) -> None:
+    """The exercises with your status: new, passed, failed or due."""
+    from engine.grading.exercise import shipped_exercises
+    from trainer.exercise_flow import exercise_status
+    from trainer.render.grade import list_view
+
+    chosen = [e for e in shipped_exercises()
+              if (topic is None or topic in e.topics) and (level is None or e.level == level)]
+    if not chosen:
+        app.out.print("no exercise matches; `meshdrill exercise list` shows them all", style="md.warn")
+        return
+    try:
+        status = exercise_status(app, app.now())
+    finally:
+        app.close()
+    app.out.print(list_view(chosen, status))
+
+
+@exercise.command()
+@click.argument("exercise_id", metavar="ID")
+@pass_app
+def show(app: App, exercise_id: str) -> None:
+    """The task: prompt, starting cluster, traffic, published checks and starter."""
+    from engine.grading.exercise import find_exercise, shipped_exercises
+    from engine.grading.grader import start_of
+    from trainer.render.grade import sheet_view
+
+    chosen = find_exercise(shipped_exercises(), exercise_id)
+    app.out.print(sheet_view(chosen, start_of(chosen)))
+
+
+@exercise.command()
+@click.argument("exercise_id", metavar="ID")
+@pass_app
+@click.pass_context
+def start(ctx: click.Context, app: App, exercise_id: str) -> None:
+    """Work on an exercise: edit the answer file, grade, retry, ask for hints.
+
+    Uses $EDITOR (or $VISUAL) when set; otherwise edit the printed file and press enter.
+    Ctrl-C saves the attempt; starting again resumes it.
+    """
+    from trainer.exercise_flow import run_exercise
+
+    try:
+        run_exercise(app, exercise_id)
+    finally:
+        app.close()
