@@ -8,6 +8,7 @@ code or sentence inline. Retired Istio codes are listed so that nobody reuses th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from engine.diagnostics import Diagnostic, Layer, Level
@@ -139,24 +140,20 @@ def documentation_url(code: str) -> str:
     return DOC_URL.format(code=code.lower()) if code.startswith("IST") else ""
 
 
+_VERB = re.compile(r"%(.)", re.S)
+
+
 def render(template: str, *args) -> str:
-    """Go's fmt verbs as istioctl prints them: %s %d %v plain, %q double-quoted."""
-    out, i, n = [], 0, 0
-    while i < len(template):
-        ch = template[i]
-        if ch == "%" and i + 1 < len(template):
-            verb = template[i + 1]
-            if verb == "%":
-                out.append("%")
-            else:
-                arg = args[n]
-                n += 1
-                out.append(_go_quote(arg) if verb == "q" else _go_value(arg))
-            i += 2
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
+    """Go's fmt verbs as istioctl prints them: %s %d %v plain, %q double-quoted, %% a percent sign."""
+    values = iter(args)
+
+    def verb(match: re.Match) -> str:
+        if match.group(1) == "%":
+            return "%"
+        arg = next(values)
+        return _go_quote(arg) if match.group(1) == "q" else _go_value(arg)
+
+    return _VERB.sub(verb, template)
 
 
 def _go_value(arg) -> str:
