@@ -8,21 +8,29 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from functools import cache
 
 from engine.resources.networking import HTTPMatchRequest, HTTPRoute
 from engine.validation.report import Report
 
 
+@cache
+def _fields(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def _key(value, drop_name: bool = False):
     """A hashable, order-independent form of a match (Istio compares json.Marshal output, maps sorted)."""
-    if dataclasses.is_dataclass(value):
-        return tuple((f.name, _key(getattr(value, f.name))) for f in dataclasses.fields(value)
-                     if not (drop_name and f.name == "name"))
-    if isinstance(value, dict):
+    kind = type(value)
+    if value is None or kind in (str, int, float, bool):
+        return value
+    if kind is dict:
         return tuple(sorted((k, _key(v)) for k, v in value.items()))
-    if isinstance(value, (tuple, list)):
+    if kind in (tuple, list):
         return tuple(_key(v) for v in value)
-    return value
+    if hasattr(kind, "__dataclass_fields__"):
+        return tuple(_key(getattr(value, name)) for name in _fields(kind) if not (drop_name and name == "name"))
+    return value   # enums
 
 
 def route_name(route, index: int) -> str:
