@@ -9,10 +9,12 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from engine.diagnostics import Level
 from engine.grading.checks import describe
 from engine.grading.exercise import Exercise
 from engine.grading.grader import Grade, Start, published_checks
 
+MAX_FINDINGS = 3
 STATUS_STYLE = {"new": "md.dim", "passed": "md.correct", "failed": "md.wrong", "due": "md.almost"}
 
 
@@ -136,11 +138,13 @@ def grade_view(grade: Grade, *, findings: bool = True) -> Group:
             if r.counterexample:
                 parts.append(Text(f"      e.g. {r.counterexample}" + (":" if r.because else ""), style="md.dim"))
                 parts += [Text(f"        - {step}", style="md.dim") for step in r.because]
-    notable = [d for d in grade.findings if d.layer == "analysis"]
+    # What istioctl analyze and the webhook's warnings say about the resulting cluster: often the why.
+    notable = [d for d in grade.findings if d.level <= Level.WARNING and d not in grade.rejected]
     if findings and notable and not grade.passed:
-        parts.append(Text("  analysis: " + ", ".join(sorted({f"{d.code} {d.level}" for d in notable})), style="md.dim"))
-        for d in notable[:3]:
-            parts.append(Text(f"    {d.render()}", style="md.dim"))
+        parts.append(Text("  findings (istioctl analyze):", style="md.title"))
+        parts += [Text(f"    {d.render()}", style="md.warn") for d in notable[:MAX_FINDINGS]]
+        if len(notable) > MAX_FINDINGS:
+            parts.append(Text(f"    … and {len(notable) - MAX_FINDINGS} more (`meshdrill analyze`)", style="md.dim"))
     return Group(*parts)
 
 

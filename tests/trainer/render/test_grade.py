@@ -1,0 +1,48 @@
+"""The grade view, rendered to text exactly as a learner sees it."""
+
+from __future__ import annotations
+
+import io
+
+from engine import messages
+from engine.grading.grader import CheckResult, Grade
+from trainer.render.grade import grade_view, reflow
+from trainer.render.theme import make_console
+
+
+def render(renderable) -> str:
+    screen = io.StringIO()
+    make_console(file=screen, width=140).print(renderable)
+    return screen.getvalue()
+
+
+def test_failed_grade_shows_observed_expected_counterexample_and_findings():
+    finding = messages.make("IST0130", "#1", "route without matches defined before",
+                            origin="VirtualService default/reviews", file="a.yaml", line=9)
+    grade = Grade("t", [
+        CheckResult("accepted", "every object you submit is accepted", True, "everything accepted", "-"),
+        CheckResult("jason-v2", "stream 'jason': 100% of requests reach reviews version=v2", False,
+                    "0% (0/300)", "100%", "request 0 went to reviews-v1-0 (200)",
+                    ("rule 0 of VirtualService default/reviews matches (a.yaml:7)",)),
+    ], findings=[finding])
+    assert render(grade_view(grade)) == (
+        "FAIL  1/2 checks · score 50%\n"
+        "  ✓ accepted  every object you submit is accepted\n"
+        "  ✗ jason-v2  stream 'jason': 100% of requests reach reviews version=v2\n"
+        "      observed 0% (0/300); expected 100%\n"
+        "      e.g. request 0 went to reviews-v1-0 (200):\n"
+        "        - rule 0 of VirtualService default/reviews matches (a.yaml:7)\n"
+        "  findings (istioctl analyze):\n"
+        "    Warning [IST0130] (VirtualService default/reviews a.yaml:9) VirtualService rule #1 not used "
+        "(route without matches defined before).\n")
+
+
+def test_passed_grade_is_short():
+    grade = Grade("t", [CheckResult("ok", "stream 'main': status 200 for 100% of requests", True, "100%", "100%")])
+    assert render(grade_view(grade)) == ("PASS  1/1 checks · score 100%\n"
+                                         "  ✓ ok  stream 'main': status 200 for 100% of requests\n")
+
+
+def test_reflow_joins_prose_and_keeps_list_items():
+    text = "Do this\nand that:\n- one\n- two\n  continued\n\nNext paragraph\nhere.\n"
+    assert reflow(text) == "Do this and that:\n- one\n- two continued\n\nNext paragraph here."
