@@ -108,3 +108,22 @@ metadata: {name: strict-everything}
 spec: {mtls: {mode: STRICT}}
 """
     assert [d.render() for d in analyze(load_config_text(text, "t.yaml"))] == []
+
+
+def test_webhook_rejected_objects_are_analyzed_too():
+    """istioctl analyze reads objects the webhook would refuse and still runs every analyzer on them."""
+    from engine.config import ConfigSet
+
+    (vs,) = load_config_text(
+        "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: r}\nspec:\n  hosts: [r]\n"
+        "  http:\n  - route:\n    - destination: {host: nowhere}\n", "vs.yaml").resources
+    found = analyze(ConfigSet(webhook_rejected=[vs]))
+    assert [d.render() for d in found] == [
+        'Error [IST0101] (VirtualService default/r vs.yaml:8) Referenced host not found: "nowhere"']
+
+
+def test_admission_diagnostics_are_part_of_the_list_in_istioctl_order():
+    text = ("apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: r}\nspec:\n  hosts: [r]\n"
+            "  htp: []\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: s}\n"
+            "spec:\n  hosts: [s]\n  http:\n  - route:\n    - destination: {host: nowhere}\n")
+    assert [d.code for d in analyze(load_config_text(text, "t.yaml"))] == ["IST0101", "MD0020"]

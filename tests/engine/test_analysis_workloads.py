@@ -182,3 +182,12 @@ def test_port_names(ports, expected):
 
 def test_port_names_skip_control_plane():
     assert run(PORT_NAMES, service("istiod", ["{port: 15010}"], ns="istio-system", labels="istio: pilot")) == []
+
+
+def test_topology_namespaces_count_as_namespace_objects():
+    topo = ("apiVersion: meshdrill/v1\nkind: Topology\nspec:\n  namespaces:\n  - {name: plain}\n"
+            "  - {name: meshed, injection: true}\n  - {name: quiet, injection: false}\n")
+    assert run(INJECTION, topo) == [
+        "Info [IST0102] (Namespace plain) The namespace is not enabled for Istio injection. Run 'kubectl label "
+        "namespace plain istio-injection=enabled' to enable it, or 'kubectl label namespace plain "
+        "istio-injection=disabled' to explicitly mark it as not needing injection."]

@@ -36,7 +36,8 @@ def log_line(d: Diagnostic):
     """One finding as rich Text: istioctl colours only the level word."""
     from rich.text import Text
 
-    line = Text(str(d.level), style=LEVEL_STYLES[d.level])
+    line = Text()
+    line.append(str(d.level), style=LEVEL_STYLES[d.level])
     line.append(d.render()[len(str(d.level)):])
     return line
 

@@ -119,3 +119,25 @@ def test_bad_path_is_one_line_and_exit_2(tmp_path):
 def test_stdin(tmp_path):
     result = CliRunner().invoke(cli, ["analyze", "-f", "-"], input=VS + "---\n" + SVC)
     assert result.exit_code == 79 and "Referenced host+subset" in result.stdout
+
+
+def test_terminal_colours_only_the_level_word(monkeypatch):
+    """istioctl colours the level: bold red Error, yellow Warning, plain Info (formatter.go colorPrefixes)."""
+    import io
+
+    from rich.console import Console
+
+    from engine import messages
+    from trainer.render.analysis import print_log
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    found = [messages.make("IST0101", "host", "reviews", origin="VirtualService default/r"),
+             messages.make("IST0102", "x", "x", origin="Namespace x")]
+    out = io.StringIO()
+    print_log(Console(file=out, force_terminal=True, color_system="standard", width=40), found)
+    first, second = out.getvalue().splitlines()
+    assert first.startswith("\x1b[1;31mError\x1b[0m [IST0101] (VirtualService default/r) Referenced host")
+    assert second.startswith("Info [IST0102] (Namespace x) The namespace")     # long lines are not wrapped
+    plain = io.StringIO()
+    print_log(Console(file=plain, force_terminal=False, width=40), found)
+    assert plain.getvalue().splitlines()[0] == 'Error [IST0101] (VirtualService default/r) Referenced host not found: "reviews"'
