@@ -11,14 +11,9 @@ from engine.diagnostics import Diagnostic
 from engine.resources import Resource
 from engine.resources.networking import DestinationRule
 from engine.validation import common, hosts
+from engine.validation.destinations import subset_name
 from engine.validation.report import Report
 from engine.validation.trafficpolicy import traffic_policy
-
-
-def subset_name(name: str) -> str | None:
-    if not name:
-        return "subset name cannot be empty"
-    return None if hosts.is_dns1123_label(name) else f"subset name is invalid: {name}"
 
 
 def validate(resource: Resource) -> list[Diagnostic]:

@@ -11,7 +11,7 @@ from engine.diagnostics import Diagnostic
 from engine.resources import Resource
 from engine.resources.security import RequestAuthentication
 from engine.validation import common
-from engine.validation.authorizationpolicy import selector_type, target_refs
+from engine.validation.security import selector_type, target_refs
 from engine.validation.report import Report
 
 

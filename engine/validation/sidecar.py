@@ -11,7 +11,7 @@ from engine.resources import Resource
 from engine.resources.networking import CaptureMode, OutboundMode, Port, ServerTLSMode, Sidecar
 from engine.validation import common, hosts
 from engine.validation.gateway import UNIX, server_tls, unix_address
-from engine.validation.httproute import destination
+from engine.validation.destinations import destination
 from engine.validation.report import Report
 from engine.validation.trafficpolicy import connection_pool
 
