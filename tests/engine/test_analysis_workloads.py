@@ -69,17 +69,27 @@ CONFLICTS = "gateway.ConflictingGatewayAnalyzer"
 
 
 def test_conflicting_gateways_reported_on_each():
-    text = gateway("alpha", hosts="foo.bar") + gateway("beta", hosts="'*.bar'")
+    """conflicting-gateways.yaml: same selector, port and an identical host on both."""
+    text = gateway("alpha", hosts="foo.bar, baz.bar") + gateway("beta", hosts="foo.bar")
     assert run(CONFLICTS, text) == [
         "Error [IST0145] (Gateway default/alpha t.yaml:1) Conflict with gateways default/beta "
-        "(workload selector istio=ingressgateway, port 8080, hosts foo.bar).",
+        "(workload selector istio=ingressgateway, port 8080, hosts foo.bar,baz.bar).",
         "Error [IST0145] (Gateway default/beta t.yaml:13) Conflict with gateways default/alpha "
-        "(workload selector istio=ingressgateway, port 8080, hosts *.bar).",
+        "(workload selector istio=ingressgateway, port 8080, hosts foo.bar).",
     ]
+
+
+def test_overlapping_selectors_on_the_same_pod_conflict():
+    """The default ingress gateway pod carries both istio=ingressgateway and app=istio-ingressgateway."""
+    both = "istio: ingressgateway\n    app: istio-ingressgateway"
+    text = gateway("alpha", hosts="foo.bar") + gateway("beta", selector=both, hosts="foo.bar")
+    assert [line.split(") ", 1)[0] for line in run(CONFLICTS, text)] == [
+        "Error [IST0145] (Gateway default/alpha t.yaml:1", "Error [IST0145] (Gateway default/beta t.yaml:13"]
 
 
 @pytest.mark.parametrize("text", [
     gateway("alpha", hosts="foo.bar") + gateway("beta", hosts="baz.bar"),          # disjoint hosts
+    gateway("alpha", hosts="foo.bar") + gateway("beta", hosts="'*.bar'"),          # wildcards are not duplicates
     gateway("alpha", hosts="foo.bar") + gateway("beta", hosts="foo.bar", port=9090),  # other port
     gateway("alpha", hosts="foo.bar") + gateway("beta", hosts="foo.bar", selector="istio: egressgateway"),
 ])
