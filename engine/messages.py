@@ -70,7 +70,7 @@ MESSAGES: dict[str, Message] = dict([
        "Server certificate verification is disabled at the port level."),
     _m("IST0130", "VirtualServiceUnreachableRule", W, "VirtualService rule %v not used (%s).",
        "A VirtualService rule will never be used because a previous rule uses the same match."),
-    _m("IST0131", "VirtualServiceIneffectiveMatch", I, "VirtualService rule %v match %v is not used (%s).",
+    _m("IST0131", "VirtualServiceIneffectiveMatch", I, "VirtualService rule %v match %v is not used (duplicate/overlapping match in rule %v).",
        "A VirtualService rule match duplicates a match in a previous rule."),
     _m("IST0132", "VirtualServiceHostNotFoundInGateway", W,
        "one or more host %v defined in VirtualService %s not found in Gateway %s.",

@@ -49,7 +49,7 @@ class Report:
         self._add("IST0130", path, rule, reason)
 
     def ineffective(self, path: str, rule: str, match: str, duplicate_of: str) -> None:
-        self._add("IST0131", path, rule, match, f"duplicate/overlapping match in rule {duplicate_of}")
+        self._add("IST0131", path, rule, match, duplicate_of)
 
     def code(self, code: str, path: str, text: str) -> None:
         """A finding with one of our own codes (meshdrill kinds), Istio's shape otherwise."""
