@@ -41,12 +41,12 @@ STRICT = "meshdrill.StrictPlaintextClientAnalyzer"
 @pytest.mark.parametrize("policies, expected", [
     (pa("default", "foo", "  mtls: {mode: STRICT}\n"),
      ["Warning [MD0101] (PeerAuthentication foo/default t.yaml:21) STRICT here rejects legacy/sleep, which has no "
-      "sidecar: their plaintext requests to the workloads this policy covers are refused (add a sidecar, or use "
+      "sidecar: its plaintext requests to the workloads this policy covers are refused (add a sidecar, or use "
       "PERMISSIVE while migrating)"]),
     # mesh-wide STRICT decides httpbin too
     (pa("default", "istio-system", "  mtls: {mode: STRICT}\n"),
      ["Warning [MD0101] (PeerAuthentication istio-system/default t.yaml:21) STRICT here rejects legacy/sleep, "
-      "which has no sidecar: their plaintext requests to the workloads this policy covers are refused (add a "
+      "which has no sidecar: its plaintext requests to the workloads this policy covers are refused (add a "
       "sidecar, or use PERMISSIVE while migrating)"]),
     # a namespace PERMISSIVE overrides the mesh-wide STRICT for the only sidecar workload
     (pa("default", "istio-system", "  mtls: {mode: STRICT}\n") + pa("default", "foo", "  mtls: {mode: PERMISSIVE}\n"),
@@ -135,3 +135,10 @@ def test_second_mesh_virtual_service_is_shadowed():
         "ignored for mesh traffic; merge them into one"]
     assert run(SHADOW, vs("a") + vs("b", host="ratings")) == []
     assert run(SHADOW, vs("a", extra="  gateways: [gw]\n") + vs("b", extra="  gateways: [gw]\n")) == []
+
+
+def test_strict_names_several_plaintext_workloads():
+    text = TOPOLOGY.replace("  - {name: sleep, namespace: legacy}\n", "  - {name: sleep, namespace: legacy}\n"
+                            "  - {name: curl, namespace: legacy}\n")
+    (line,) = run(STRICT, text + pa("default", "foo", "  mtls: {mode: STRICT}\n"))
+    assert "rejects legacy/curl, legacy/sleep, which have no sidecar: their plaintext requests" in line

@@ -30,7 +30,8 @@ def analyze(ctx: Context) -> Iterator[Diagnostic]:
                 strict[decision.policy.key] = decision.policy
     for pa in sorted(strict.values(), key=lambda r: r.key):
         shown = ", ".join(plaintext[:3]) + (f" and {len(plaintext) - 3} more" if len(plaintext) > 3 else "")
-        verb = "has" if len(plaintext) == 1 else "have"
-        yield hint("MD0101", pa, f"STRICT here rejects {shown}, which {verb} no sidecar: their plaintext "
-                                 "requests to the workloads this policy covers are refused (add a sidecar, "
-                                 "or use PERMISSIVE while migrating)", path="spec.mtls.mode")
+        one = len(plaintext) == 1
+        yield hint("MD0101", pa, f"STRICT here rejects {shown}, which {'has' if one else 'have'} no sidecar: "
+                                 f"{'its' if one else 'their'} plaintext requests to the workloads this policy "
+                                 "covers are refused (add a sidecar, or use PERMISSIVE while migrating)",
+                   path="spec.mtls.mode")
