@@ -14,6 +14,7 @@ import json
 import os
 import shlex
 import subprocess
+import textwrap
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -54,10 +55,10 @@ class Workspace:
         self.answer = self.folder / f"{exercise_id}.yaml"
         self.state_file = self.folder / f"{exercise_id}.attempt.json"
 
-    def prepare(self, starter: str) -> None:
+    def prepare(self, starter: str, header: str = "") -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         if not self.answer.exists():
-            self.answer.write_text(starter, encoding="utf-8")
+            self.answer.write_text(header + starter, encoding="utf-8")
 
     def load_state(self) -> AttemptState | None:
         try:
@@ -70,6 +71,16 @@ class Workspace:
 
     def clear_state(self) -> None:
         self.state_file.unlink(missing_ok=True)
+
+
+def task_header(exercise) -> str:
+    """The task as YAML comments on top of the starter: visible while editing, ignored by the grader."""
+    from trainer.render.grade import reflow
+
+    lines = [f"{exercise.id}: {exercise.title}", ""]
+    for paragraph in reflow(exercise.prompt).splitlines():
+        lines += textwrap.wrap(paragraph, 88, subsequent_indent="  " if paragraph.startswith("- ") else "") or [""]
+    return "".join(f"# {line}".rstrip() + "\n" for line in lines) + "\n"
 
 
 def record_attempt(app: App, exercise_id: str, passed: bool, state: AttemptState, now: datetime) -> None:
@@ -102,7 +113,7 @@ def run_exercise(app: App, exercise_id: str) -> FlowResult:
     exercise = find_exercise(shipped_exercises(), exercise_id)
     out, keys = app.out, app.input
     space = Workspace(app.home_dir, exercise.id)
-    space.prepare(exercise.starter)
+    space.prepare(exercise.starter, task_header(exercise))
     state = space.load_state() or AttemptState()
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     out.print(sheet_view(exercise, start_of(exercise), starter=False))

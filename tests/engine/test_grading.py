@@ -256,3 +256,31 @@ def test_yaml_syntax_error_is_reported_as_bad_input(stubbed):
     ex = load_exercise_text(exercise_yaml(SHARE_CHECK), "ex.yaml")[0]
     g = grader.grade(ex, [("answer.yaml", "kind: [unclosed\n")])
     assert g.syntax_error is not None and g.syntax_error.reference.startswith("answer.yaml:")
+
+
+# ---- property: the loader never crashes on odd check data ---------------------------------------
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.floats(-2, 2, allow_nan=False),
+                    st.sampled_from(["main", "200", "5xx", "UO", "mtls", "p99", "mean", "Error", "x"]))
+VALUES = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                        st.dictionaries(st.sampled_from(["labels", "service", "a"]),
+                                                                        inner, max_size=3)), max_leaves=6)
+KEYS = st.sampled_from(["id", "type", "stream", "to", "share", "tolerance", "min", "max", "code", "flag", "mode",
+                        "stat", "percentile", "min_ms", "max_ms", "present", "kind", "name", "level", "bogus"])
+TYPES = st.sampled_from(sorted(checks.REGISTRY) + ["nope"])
+
+
+@given(st.dictionaries(KEYS, VALUES, max_size=6), TYPES)
+def test_loader_turns_any_check_data_into_a_check_or_one_located_error(raw, kind):
+    import yaml
+
+    item = {**raw, "id": raw.get("id", "c"), "type": kind}
+    text = exercise_yaml("  - " + yaml.safe_dump(item, default_flow_style=True).strip() + "\n")
+    try:
+        exercise = load_exercise_text(text, "ex.yaml")[0]
+    except EngineError as err:
+        assert err.file == "ex.yaml" and err.line and str(err).startswith("ex.yaml:")
+    else:
+        assert exercise.checks[0].type == kind and checks.describe(exercise.checks[0])

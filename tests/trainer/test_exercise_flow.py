@@ -87,6 +87,9 @@ def test_solution_is_not_offered_before_a_failed_try(tmp_path, monkeypatch):
     assert "the solution is offered after a failed try" in screen.getvalue()
     assert "Reference solution" not in screen.getvalue()
     assert not result.recorded                                   # nothing graded: nothing to schedule
+    written = Workspace(tmp_path, "canary-10").answer.read_text()
+    assert written.startswith("# canary-10: Canary 10% of reviews traffic to v2\n#\n# reviews v2 is the new release.")
+    assert written.endswith(CANARY.starter)                      # the task as comments, then the starter
 
 
 def test_without_editor_enter_grades_the_file_and_syntax_errors_are_not_tries(tmp_path, monkeypatch):
