@@ -28,6 +28,7 @@ class Mesh:
     authorization_policies: dict[str, list[Resource]] = field(default_factory=dict)
     sidecars: dict[str, list[Resource]] = field(default_factory=dict)
     gateways: list[Resource] = field(default_factory=list)
+    virtual_services_by_name: dict[tuple[str, str], Resource] = field(default_factory=dict)   # delegates
     traffic: Traffic = field(default_factory=Traffic)
     traffic_resources: list[Resource] = field(default_factory=list)
 
@@ -72,6 +73,13 @@ class Mesh:
         return [(pattern, se) for pattern, se in self.service_entries.lookup(host)
                 if exported_to(se.spec.export_to, se.namespace, client_namespace)]
 
+    def delegate(self, name: str, namespace: str, root_namespace: str) -> Resource | None:
+        """A delegate VirtualService (no hosts), if exported to the root VS's namespace."""
+        vs = self.virtual_services_by_name.get((namespace, name))
+        if vs is None or vs.spec.hosts or not exported_to(vs.spec.export_to, vs.namespace, root_namespace):
+            return None
+        return vs
+
     def sidecar_for(self, pod: Pod) -> Resource | None:
         """The Sidecar resource scoping a pod: its own selector match, else its namespace's
         selector-less one, else the root namespace's (api:networking/v1alpha3/sidecar.proto)."""
@@ -98,6 +106,7 @@ def build_mesh(config: ConfigSet) -> Mesh:
     for res in resources:
         kind, spec = res.kind, res.spec
         if kind == "VirtualService":
+            mesh.virtual_services_by_name[(res.namespace, res.name)] = res
             for host in dict.fromkeys(resolve(h, res.namespace) for h in spec.hosts):
                 mesh.virtual_services.add(host, res)
         elif kind == "DestinationRule":

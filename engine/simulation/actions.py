@@ -113,10 +113,16 @@ def _rewrite(hop: Hop, hit: RuleHit, route: HTTPRoute) -> None:
 
 
 def _location(hop: Hop, r) -> str:
+    """Location as Envoy builds it (route.go `ApplyRedirect`): an explicit port, or the request's
+    with derivePort FROM_REQUEST_PORT, left out when it is the scheme's default."""
     scheme = r.scheme or hop.facts.scheme
-    authority = r.authority or hop.facts.authority.split(":")[0]
-    port = f":{r.port}" if r.port else ""
-    return f"{scheme}://{authority}{port}{r.uri or hop.facts.path}"
+    authority = r.authority or hop.facts.authority
+    port = r.port or (hop.port if str(r.derive_port or "") == "FROM_REQUEST_PORT" else None)
+    if port is not None:
+        authority = authority.rsplit(":", 1)[0]
+        if (scheme, port) not in (("http", 80), ("https", 443)):
+            authority += f":{port}"
+    return f"{scheme}://{authority}{r.uri or hop.facts.path}"
 
 
 def l4_action(hop: Hop, hit: RuleHit) -> Action:

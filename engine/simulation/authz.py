@@ -13,12 +13,12 @@ istio:pilot/pkg/security/authz/builder, model/permission.go, model/principal.go.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from engine.mesh.inventory import Pod
 from engine.mesh.mesh import Mesh
 from engine.resources import Resource
-from engine.resources.security import Condition, Operation, Rule, Source
+from engine.resources.security import Condition, Operation, Rule, RuleFrom, RuleTo, Source
 
 CUSTOM_UNKNOWN = ("a CUSTOM AuthorizationPolicy matches: the external authorizer decides; "
                   "simulated as allowed")
@@ -35,6 +35,7 @@ class Caller:
     host: str                      # Host header
     port: int                      # the workload's (target) port
     headers: dict[str, str]
+    http: bool = True              # False: plain TCP, no HTTP attributes at all
 
 
 @dataclass(frozen=True)
@@ -101,15 +102,41 @@ def _when(cond: Condition, c: Caller) -> bool:
     return _field(cond.values, cond.not_values, _condition_value(cond.key, c))
 
 
-def _rule(rule: Rule, c: Caller) -> bool:
+_HTTP_ONLY_OPERATION = ("hosts", "not_hosts", "methods", "not_methods", "paths", "not_paths")
+
+
+def _http_only(rule: Rule) -> bool:
+    return (any(getattr(t.operation, f) for t in rule.to if t.operation for f in _HTTP_ONLY_OPERATION)
+            or any(f.source and (f.source.request_principals or f.source.not_request_principals) for f in rule.from_)
+            or any(w.key.startswith("request.") for w in rule.when))
+
+
+def _without_http(rule: Rule) -> Rule:
+    """The rule with its HTTP-only conditions removed (what Istio keeps of a DENY rule for TCP)."""
+    to = tuple(RuleTo(replace(t.operation, **{f: () for f in _HTTP_ONLY_OPERATION})) if t.operation else t
+               for t in rule.to)
+    from_ = tuple(RuleFrom(replace(f.source, request_principals=(), not_request_principals=())) if f.source else f
+                  for f in rule.from_)
+    return Rule(from_=from_, to=to, when=tuple(w for w in rule.when if not w.key.startswith("request.")))
+
+
+def _rule(rule: Rule, c: Caller, action: str) -> bool:
+    if not c.http and _http_only(rule):
+        # TCP traffic has no HTTP attributes: an ALLOW rule using them never matches, a DENY rule
+        # is kept without them, so it denies more, never less (§7; io:concepts/security
+        # "Authorization for TCP traffic"; istio:pilot/pkg/security/authz/builder).
+        if action != "DENY":
+            return False
+        rule = _without_http(rule)
     return ((not rule.from_ or any(f.source is None or _source(f.source, c) for f in rule.from_))
             and (not rule.to or any(t.operation is None or _operation(t.operation, c) for t in rule.to))
             and all(_when(w, c) for w in rule.when))
 
 
 def _matching_rule(policy: Resource, c: Caller) -> int | None:
+    action = str(policy.spec.action or "ALLOW")
     for i, rule in enumerate(policy.spec.rules or ()):
-        if _rule(rule, c):
+        if _rule(rule, c, action):
             return i
     return None
 

@@ -21,7 +21,7 @@ from engine.simulation.authz import Caller, authorize
 from engine.simulation.plan import Outcome, Plan
 from engine.simulation.routing import NO_ROUTE, finish, make_hop
 from engine.simulation.sender import Sender, parse_target, unknown_endpoint
-from engine.simulation.virtualservice import first_http_rule, first_l4_rule, gateway_resolver, merged_gateway_rules
+from engine.simulation.virtualservice import first_http_rule, first_l4_rule, gateway_resolver, merged_gateway_clauses
 
 HTTP_SERVERS = frozenset({"HTTP", "HTTP2", "GRPC", "HTTPS"})
 TERMINATING = frozenset({"SIMPLE", "MUTUAL", "ISTIO_MUTUAL", "OPTIONAL_MUTUAL"})
@@ -56,7 +56,8 @@ def plan_ingress(mesh: Mesh, stream: Stream, backends: tuple[Backend, ...] | Non
     hop, request = make_hop(mesh, sender, target, stream, None, backends)
     label = f"external via {sender.ref}"
     hop.step("sender", f"external client through gateway {sender.ref}", mesh.stream_reference(stream, "via"))
-    action = _route(hop, target.host)
+    # Server hosts and VS hosts match the Host header (curl -H 'Host: ...' to the gateway's address).
+    action = _route(hop, hop.facts.authority.rsplit(":", 1)[0].lower() if hop.facts.authority else target.host)
     return finish(hop, request, action, sender, label=label)
 
 
@@ -85,10 +86,11 @@ def _route(hop, host: str) -> Action:
                  where)
         return Action(immediate=Outcome(None, (), f"{protocol} listener on port {hop.port} refuses the connection"))
     hop.step("listener", f"Gateway {gw.ref} server {index} ({protocol}) accepts {host}:{hop.port}", where)
+    hop.http = terminates
     keys = {f"{g.namespace}/{g.name}" for g, _, s in fitting}
     hop.gateway_names = frozenset(keys)
     denied = authorize(hop.mesh, pod, Caller(None, None, hop.facts.method, hop.facts.path, hop.facts.authority,
-                                             hop.port, hop.facts.headers))
+                                             hop.port, hop.facts.headers, http=terminates))
     hop.doubt(denied.uncertain)
     if denied.denied:
         hop.step("authz", f"gateway: {denied.detail}", denied.reference)
@@ -100,7 +102,7 @@ def _route(hop, host: str) -> Action:
     hop.step("virtualservice", "bound: " + ", ".join(vs.ref for vs in bound) + (" (merged)" if len(bound) > 1 else ""),
              bound[0].reference("spec.gateways"))
     if terminates:
-        hit = first_http_rule(hop, merged_gateway_rules(bound))
+        hit = first_http_rule(hop, merged_gateway_clauses(hop.mesh, bound))
         if hit is None:
             hop.step("route", "no rule matches: 404 NR")
             return Action(immediate=NO_ROUTE)

@@ -22,6 +22,7 @@ class Hop:
     port: int                      # the listener (request) port
     facts: HttpFacts
     app_tls: bool = False          # the app itself speaks TLS (https://, tls ports)
+    http: bool = True              # the hop carries HTTP (False: TCP/TLS, no HTTP attributes)
     gateway_names: frozenset[str] = frozenset({"mesh"})
     backends: tuple[Backend, ...] = ()
     rule_reference: str = ""       # file:line of the matched rule, "" for a default route

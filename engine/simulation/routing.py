@@ -24,7 +24,7 @@ from engine.simulation.route_policy import NO_RETRY
 from engine.simulation.scope import in_scope
 from engine.simulation.sender import Sender, Target, authority, find_sender, parse_target, stream_headers
 from engine.simulation.targets import external_connection, service_target
-from engine.simulation.virtualservice import first_http_rule, first_l4_rule, http_rules, select_for_sidecar
+from engine.simulation.virtualservice import first_http_rule, first_l4_rule, http_clauses, select_for_sidecar
 
 NO_ROUTE = Outcome(404, ("NR",), "the VirtualService owning the host has no route for this request")
 SE_HTTP = frozenset({"HTTP", "HTTP2", "GRPC", "GRPC-WEB"})
@@ -114,6 +114,8 @@ def bare_app(hop: Hop, target: Target, where: Located | None) -> Action:
         return Action(immediate=Outcome(None, (), f"could not resolve host {target.host}"))
     plain = RoutePolicy(retry=NO_RETRY)
     if where.service is not None:
+        sp = where.service.port(hop.port)
+        hop.http = not hop.app_tls and (sp is None or sp.protocol in HTTP_PROTOCOLS or sp.protocol == "AUTO")
         hop.step("host", f"{target.host} -> {where.host}:{hop.port} through kube-proxy (no VirtualService, "
                  "no DestinationRule without a sidecar)")
         result = egress.passthrough_service(hop, where.service)
@@ -158,6 +160,7 @@ def route_from_sidecar(hop: Hop, target: Target, where: Located | None) -> Actio
         if sp is None:
             return unmatched(hop, target, where, f"{where.host} has no port {hop.port}")
         http = sp.protocol in HTTP_PROTOCOLS or (sp.protocol == "AUTO" and not hop.app_tls)
+        hop.http = http
         hop.step("host", f"{target.host} -> {where.host}:{hop.port}, {sp.protocol} port "
                  f"({'HTTP routes' if http else 'TCP/TLS routes'})", reference)
     else:
@@ -165,6 +168,7 @@ def route_from_sidecar(hop: Hop, target: Target, where: Located | None) -> Actio
         if protocols and hop.port not in protocols:
             return unmatched(hop, target, where, f"ServiceEntry {where.entry.ref} has no port {hop.port}")
         http = protocols.get(hop.port, "HTTP" if not hop.app_tls else "TLS") in SE_HTTP and not hop.app_tls
+        hop.http = http
         hop.step("host", f"{target.host}:{hop.port} -> ServiceEntry {where.entry.ref}", where.entry.reference())
     return route_host(hop, where, [where.host, hop.facts.authority.split(":")[0]], http)
 
@@ -178,7 +182,7 @@ def route_host(hop: Hop, where: Located, names: list[str], http: bool) -> Action
                  + (f" (shadows {', '.join(s.ref for s in shadowed)}: sidecars do not merge)" if shadowed else ""),
                  vs.reference("spec.hosts"))
         if http:
-            hit = first_http_rule(hop, http_rules(vs))
+            hit = first_http_rule(hop, http_clauses(hop.mesh, vs))
             if hit is None:
                 hop.step("route", "no rule matches: 404 NR")
                 return Action(immediate=NO_ROUTE)

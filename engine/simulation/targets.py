@@ -86,7 +86,7 @@ def pod_connection(hop: Hop, pod: Pod, dr_tls, tls_reference: str, target_port: 
         mtls = decision.tls == "mtls"
         caller = Caller(hop.sender.principal(mesh.settings.trust_domain) if mtls else None,
                         hop.sender.namespace if mtls else None, hop.facts.method, hop.facts.path,
-                        hop.facts.authority, target_port, hop.facts.headers)
+                        hop.facts.authority, target_port, hop.facts.headers, http=hop.http)
         verdict = authorize(mesh, pod, caller)
         hop.doubt(verdict.uncertain)
         denied = verdict.denied

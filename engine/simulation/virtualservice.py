@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from engine.mesh.hosts import exported_to, matches, specificity
 from engine.resources import Resource
-from engine.resources.networking import HTTPRoute
+from engine.resources.networking import HTTPMatchRequest, HTTPRoute
 from engine.simulation.hop import Hop
 from engine.simulation.matching import applies, is_catch_all, matches_request
 
@@ -53,21 +53,6 @@ def candidates_for_sidecar(hop: Hop, hosts: list[str]) -> list[tuple[int, Resour
     return sorted(found.values(), key=lambda rv: (-rv[0], not _private(rv[1], hop.namespace), rv[1].order))
 
 
-def has_routes(hop: Hop, vs: Resource, http: bool) -> bool:
-    """Does the VS yield any route on this proxy and port? A VS whose every clause is filtered
-    out at config time builds no virtual host at all (`BuildHTTPRoutesForVirtualService`:
-    "no routes matched"), so the host keeps its default route."""
-    source, resolver = hop.source, gateway_resolver(vs)
-    rules = vs.spec.http if http else tuple(vs.spec.tcp) + tuple(vs.spec.tls)
-    for rule in rules:
-        if not rule.match:
-            if applies(None, vs.spec.gateways, source, resolver):
-                return True
-        elif any(applies(m, vs.spec.gateways, source, resolver) for m in rule.match):
-            return True
-    return False
-
-
 def select_for_sidecar(hop: Hop, hosts: list[str], http: bool) -> tuple[Resource, list[Resource]] | None:
     """The VS owning the host for this sidecar, and the VSs it shadows (sidecars do not merge)."""
     ranked = [(rank, vs) for rank, vs in candidates_for_sidecar(hop, hosts) if has_routes(hop, vs, http)]
@@ -95,28 +80,88 @@ class RuleHit:
         return self.vs.reference(self.path)
 
 
-def http_rules(vs: Resource) -> list[tuple[Resource, int, HTTPRoute]]:
-    return [(vs, i, r) for i, r in enumerate(vs.spec.http)]
+@dataclass(frozen=True)
+class Clause:
+    """One Envoy route: a rule with one of its match clauses (or none), as route.go emits them."""
+
+    vs: Resource                   # the VS holding the rule (a delegate VS for delegated rules)
+    index: int
+    route: HTTPRoute
+    match_index: int | None
+    gateways: tuple[str, ...]      # the binding VS's gateways (a delegate inherits its root's)
+    resolver: object
+    parent: HTTPMatchRequest | None = None   # the root rule's clause a delegated rule must also meet
+
+    @property
+    def match(self) -> HTTPMatchRequest | None:
+        return self.route.match[self.match_index] if self.match_index is not None else None
+
+    @property
+    def catch_all(self) -> bool:
+        return is_catch_all(self.match) and is_catch_all(self.parent)
 
 
-def merged_gateway_rules(services: list[Resource]) -> list[tuple[Resource, int, HTTPRoute]]:
-    """Several VSs on one gateway host: rule order kept per VS, VSs oldest first, catch-alls last."""
-    rules = [rule for vs in sorted(services, key=lambda v: v.order) for rule in http_rules(vs)]
-    catch_all = [r for r in rules if not r[2].match or any(is_catch_all(m) for m in r[2].match)]
-    return [r for r in rules if r not in catch_all] + catch_all
-
-
-def first_http_rule(hop: Hop, rules: list[tuple[Resource, int, HTTPRoute]]) -> RuleHit | None:
-    source = hop.source
-    for vs, index, route in rules:
-        resolver = gateway_resolver(vs)
-        if not route.match:
-            if applies(None, vs.spec.gateways, source, resolver):
-                return RuleHit(vs, index, route, None)
+def http_clauses(mesh, vs: Resource) -> list[Clause]:
+    """The VS's HTTP rules as clauses; `delegate` rules expand in place to the delegate VS's rules
+    (one level only; api virtual_service.proto `Delegate`)."""
+    out: list[Clause] = []
+    resolver = gateway_resolver(vs)
+    for index, route in enumerate(vs.spec.http):
+        clauses = [Clause(vs, index, route, i, vs.spec.gateways, resolver) for i in range(len(route.match))] \
+            or [Clause(vs, index, route, None, vs.spec.gateways, resolver)]
+        if route.delegate is None:
+            out += clauses
             continue
-        for m_index, m in enumerate(route.match):
-            if applies(m, vs.spec.gateways, source, resolver) and matches_request(m, hop.facts):
-                return RuleHit(vs, index, route, m_index)
+        delegate = mesh.delegate(route.delegate.name or "", route.delegate.namespace or vs.namespace, vs.namespace)
+        if delegate is None:
+            continue                 # a missing delegate contributes no routes
+        for root in clauses:
+            for d_index, d_route in enumerate(delegate.spec.http):
+                if d_route.delegate is not None:
+                    continue         # only one level of delegation is supported
+                for d_match in range(len(d_route.match)) or [None]:
+                    out.append(Clause(delegate, d_index, d_route, d_match, vs.spec.gateways, resolver, root.match))
+    return out
+
+
+def merged_gateway_clauses(mesh, services: list[Resource]) -> list[Clause]:
+    """Several VSs on one gateway host: clause order kept per VS, VSs oldest first, catch-alls
+    moved last (`SortVHostRoutes`)."""
+    clauses = [c for vs in sorted(services, key=lambda v: v.order) for c in http_clauses(mesh, vs)]
+    return [c for c in clauses if not c.catch_all] + [c for c in clauses if c.catch_all]
+
+
+def _clause_applies(clause: Clause, source) -> bool:
+    return (applies(clause.match, clause.gateways, source, clause.resolver)
+            and (clause.parent is None or applies(clause.parent, clause.gateways, source, clause.resolver)))
+
+
+def has_routes(hop: Hop, vs: Resource, http: bool) -> bool:
+    """Does the VS yield any route on this proxy and port? A VS whose every clause is filtered
+    out at config time builds no virtual host at all (`BuildHTTPRoutesForVirtualService`:
+    "no routes matched"), so the host keeps its default route."""
+    source = hop.source
+    if http:
+        return any(_clause_applies(c, source) for c in http_clauses(hop.mesh, vs))
+    resolver = gateway_resolver(vs)
+    for rule in tuple(vs.spec.tcp) + tuple(vs.spec.tls):
+        if not rule.match:
+            if applies(None, vs.spec.gateways, source, resolver):
+                return True
+        elif any(applies(m, vs.spec.gateways, source, resolver) for m in rule.match):
+            return True
+    return False
+
+
+def first_http_rule(hop: Hop, clauses: list[Clause]) -> RuleHit | None:
+    """The first clause present on this proxy that the request meets: first match wins."""
+    source = hop.source
+    for c in clauses:
+        if not _clause_applies(c, source):
+            continue
+        if (c.match is None or matches_request(c.match, hop.facts)) and \
+                (c.parent is None or matches_request(c.parent, hop.facts)):
+            return RuleHit(c.vs, c.index, c.route, c.match_index)
     return None
 
 

@@ -19,6 +19,9 @@ spec:
     - name: httpbin
       ports: [{name: http, port: 8000, targetPort: 80}]
       workloads: [{labels: {version: v1}, serviceAccount: httpbin}]
+    - name: mongo
+      ports: [{name: tcp, port: 27017}]
+      workloads: [{labels: {version: v1}}]
   clients:
     - {name: sleep, serviceAccount: sleep}
     - {name: other, namespace: foo}
@@ -112,3 +115,23 @@ def test_server_without_sidecar_enforces_nothing():
         policy("  {}\n") + "\n---\napiVersion: meshdrill/v1\nkind: Traffic\nspec:\n  streams:\n  - " + FROM_SLEEP
     mesh = build_mesh(load_config_text(text, "t.yaml"))
     assert not plan_stream(mesh, mesh.streams[0]).targets[0].connections[0].denied
+
+
+TCP = "{from: default/sleep, to: 'mongo:27017'}"
+MONGO = "  selector: {matchLabels: {app: mongo}}\n"
+
+
+@pytest.mark.parametrize("name,config,expected", [
+    ("§7 TCP: an ALLOW rule with HTTP-only fields never matches -> denied",
+     policy(MONGO + "  rules: [{to: [{operation: {methods: [GET]}}]}]\n"), True),
+    ("§7 TCP: an ALLOW rule on ports matches", policy(MONGO + "  rules: [{to: [{operation: {ports: ['27017']}}]}]\n"),
+     False),
+    ("§7 TCP: a DENY rule with HTTP-only fields denies (HTTP fields dropped)",
+     policy(MONGO + "  action: DENY\n  rules: [{to: [{operation: {methods: [POST]}}]}]\n"), True),
+    ("§7 TCP: DENY keeps its non-HTTP conditions (namespace foo does not match sleep)",
+     policy(MONGO + "  action: DENY\n  rules: [{from: [{source: {namespaces: [foo]}}], "
+            "to: [{operation: {paths: [/x]}}]}]\n"), False),
+])
+def test_authorization_for_tcp(name, config, expected):
+    # io:concepts/security "Authorization for TCP traffic"; istio-semantics §7 last bullet.
+    assert denied(config, TCP) is expected

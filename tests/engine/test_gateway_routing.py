@@ -154,3 +154,54 @@ def test_https_server_with_plaintext_client_fails_to_connect():
     assert ok.immediate is None and ok.targets[0].service == "productpage"
     bad = plan(https + "---\n" + VS, "{from: external, to: 'http://bookinfo.example.com:443/productpage'}")
     assert bad.immediate is not None and bad.immediate.status is None
+
+
+DELEGATING = """
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: root, namespace: default}
+spec:
+  hosts: ["bookinfo.example.com"]
+  gateways: [bookinfo-gateway]
+  http:
+    - match: [{uri: {prefix: /productpage}}]
+      delegate: {name: productpage-routes, namespace: team}
+    - route: [{destination: {host: reviews, port: {number: 9080}}}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: productpage-routes, namespace: team}
+spec:
+  http:
+    - match: [{uri: {prefix: /productpage/v2}}]
+      route: [{destination: {host: productpage.default.svc.cluster.local, subset: v2}}]
+"""
+
+
+@pytest.mark.parametrize("path,expected", [
+    ("/productpage/v2/x", [("productpage", "v2")]),      # the delegate's rule (root match AND delegate match)
+    ("/productpage/other", [("reviews", None)]),         # no delegate rule: evaluation goes on with the root
+    ("/reviews", [("reviews", None)]),
+])
+def test_delegate_rules_expand_in_place(path, expected):
+    # api virtual_service.proto `Delegate`: one level, destinations resolve in the delegate's namespace.
+    p = plan(GATEWAY + "---\n" + DELEGATING + "---\n" + DR, "{from: external, to: 'http://bookinfo.example.com" + path + "'}")
+    assert [(t.service, t.subset) for t in p.targets] == expected
+
+
+def test_host_header_selects_the_gateway_virtual_host():
+    # io:tasks/traffic-management/ingress/ingress-control: curl -H "Host: ..." http://$INGRESS_HOST/...
+    p = plan(GATEWAY + "---\n" + VS, "{from: external, to: 'http://10.0.0.1/productpage', "
+                                     "headers: {Host: bookinfo.example.com}}")
+    assert [t.service for t in p.targets] == ["productpage"]
+
+
+def test_catch_all_clause_moves_last_but_its_sibling_clause_stays():
+    # route.go SortVHostRoutes works per Envoy route (one per match clause).
+    older = VS.replace("- match: [{uri: {prefix: /productpage}}]", "- match: [{uri: {prefix: /}}, {uri: {prefix: /reviews}}]")
+    newer = VS.replace("name: bookinfo,", "name: newer,").replace("{uri: {prefix: /productpage}}", "{uri: {prefix: /r}}") \
+        .replace("host: productpage,", "host: reviews,")
+    at_reviews = plan(GATEWAY + "---\n" + older + "---\n" + newer, "{from: external, to: 'http://bookinfo.example.com/reviews'}")
+    assert [t.service for t in at_reviews.targets] == ["productpage"]     # older /reviews clause keeps its place
+    at_r = plan(GATEWAY + "---\n" + older + "---\n" + newer, "{from: external, to: 'http://bookinfo.example.com/rx'}")
+    assert [t.service for t in at_r.targets] == ["reviews"]              # the older catch-all moved after /r

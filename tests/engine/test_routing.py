@@ -401,3 +401,15 @@ def test_any_valid_virtualservice_plans_without_crashing(http, sender, path, hea
     if p.targets:
         assert p.total_weight > 0 and all(t.weight > 0 for t in p.targets)
     assert all(step.stage and step.detail for step in p.trace)
+
+
+@pytest.mark.parametrize("redirect,location", [
+    ("{uri: /v2}", "http://reviews:9080/v2"),
+    ("{uri: /v2, authority: new.example.com, port: 8080}", "http://new.example.com:8080/v2"),
+    ("{scheme: https, port: 443}", "https://reviews/"),
+    ("{derivePort: FROM_REQUEST_PORT, authority: a.b}", "http://a.b:9080/"),
+])
+def test_redirect_location(redirect, location):
+    # route.go ApplyRedirect: explicit or derived port, omitted when it is the scheme's default.
+    p = plan(vs(f"  - redirect: {redirect}"), "{from: default/productpage, to: 'reviews:9080'}")
+    assert p.immediate.detail == f"redirect to {location}"
