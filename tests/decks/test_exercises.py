@@ -130,3 +130,17 @@ def test_variants_really_differ_from_the_reference():
 def test_topics_are_shared_vocabulary():
     counts = collections.Counter(t for e in EXERCISES for t in e.topics)
     assert all(t == t.strip() and " " not in t for t in counts)
+
+
+# ---- hand-written variants: equivalent answers pass, plausible mistakes fail ----------------------
+
+from pathlib import Path  # noqa: E402
+
+HANDWRITTEN = yaml.safe_load((Path(__file__).parent / "fixtures" / "exercise_variants.yaml").read_text())
+
+
+@pytest.mark.parametrize("case", HANDWRITTEN, ids=[f"{c['exercise']}-{i}" for i, c in enumerate(HANDWRITTEN)])
+def test_handwritten_variant(case):
+    exercise = next(e for e in EXERCISES if e.id == case["exercise"])
+    g = grade(exercise, [("variant.yaml", case["yaml"])])
+    assert g.passed == case["passes"], f"{case['why']}\n{report(g)}"
