@@ -18,7 +18,9 @@ from engine.resources import Resource
 from engine.resources.meshdrill import Backend, Stream
 from engine.simulation.actions import Action, http_action, l4_action
 from engine.simulation.authz import Caller, authorize
-from engine.simulation.plan import Outcome, Plan
+from engine.mesh.inventory import Pod
+from engine.simulation.hop import Hop
+from engine.simulation.plan import Behaviour, Outcome, Plan, TraceStep
 from engine.simulation.routing import NO_ROUTE, finish, make_hop
 from engine.simulation.sender import Sender, parse_target, unknown_endpoint
 from engine.simulation.virtualservice import first_http_rule, first_l4_rule, gateway_resolver, merged_gateway_clauses
@@ -132,3 +134,59 @@ def _bound_services(hop, host: str, servers, keys: set[str]) -> list[Resource]:
                for gw, _, s in servers for entry in s.hosts for vh in vs_hosts):
             out.append(vs)
     return sorted(out, key=lambda v: v.order)
+
+
+GATEWAY_SUMMARY = ("the request goes on through a gateway: its routing is planned at config time and folded "
+                   "into that endpoint's behaviour (the gateway's own retries and outlier detection are not simulated)")
+MAX_GATEWAY_HOPS = 2
+
+
+def through_gateway(outer: Hop, pod: Pod, port: int) -> tuple[Behaviour, list[TraceStep]]:
+    """A mesh client reaching a gateway pod (egress gateway, or the ingress gateway's Service):
+    the gateway routes the request again with its own Gateway servers and VirtualServices
+    (io:tasks/traffic-management/egress/egress-gateway). The Plan holds one level of targets,
+    so the gateway's outcome becomes the behaviour of the gateway endpoint."""
+    outer.doubt(GATEWAY_SUMMARY)
+    sender = Sender(f"{pod.namespace}/{pod.workload or pod.name}", pod, pod.namespace, True, True)
+    hop = Hop(outer.mesh, sender, port, outer.facts, app_tls=outer.app_tls, backends=outer.backends,
+              depth=outer.depth + 1)
+    if hop.depth > MAX_GATEWAY_HOPS:
+        return Behaviour(down=True), [TraceStep("gateway", f"{sender.ref}: too many gateway hops, giving up")]
+    host = outer.facts.authority.rsplit(":", 1)[0].lower()
+    action = _route(hop, host)
+    for doubt in hop.uncertain:
+        outer.doubt(doubt)
+    steps = [TraceStep("gateway", f"{sender.ref}: {step.stage}: {step.detail}", step.reference) for step in hop.trace]
+    return summarise(action), steps
+
+
+def summarise(action: Action) -> Behaviour:
+    """What the gateway answers, as one endpoint behaviour: the share of requests that fail and
+    the status most of them fail with; latency adds the backends' mean."""
+    if action.immediate is not None:
+        if action.immediate.status is None:
+            return Behaviour(down=True)
+        return Behaviour(error_rate=1.0, error_status=action.immediate.status)
+    total = sum(t.weight for t in action.targets) or 1
+    failures: dict[int, float] = {}
+    latency = 0.0
+    for t in action.targets:
+        share = t.weight / total
+        conns = t.connections if t.exists else ()
+        if not conns:
+            failures[503] = failures.get(503, 0.0) + share
+            continue
+        for c in conns:
+            part = share / len(conns)
+            latency += part * c.behaviour.latency_ms
+            if c.refused or c.behaviour.down:
+                failures[503] = failures.get(503, 0.0) + part
+            elif c.denied:
+                failures[403] = failures.get(403, 0.0) + part
+            elif c.behaviour.error_rate or c.behaviour.reset_rate:
+                rate = min(1.0, c.behaviour.error_rate + c.behaviour.reset_rate)
+                failures[c.behaviour.error_status] = failures.get(c.behaviour.error_status, 0.0) + part * rate
+    if not failures:
+        return Behaviour(latency_ms=1.0 + latency)
+    status = max(failures, key=failures.get)
+    return Behaviour(error_rate=min(1.0, sum(failures.values())), error_status=status, latency_ms=1.0 + latency)

@@ -26,6 +26,7 @@ class Hop:
     gateway_names: frozenset[str] = frozenset({"mesh"})
     backends: tuple[Backend, ...] = ()
     rule_reference: str = ""       # file:line of the matched rule, "" for a default route
+    depth: int = 0                 # gateway hops chained after the first proxy
     trace: list[TraceStep] = field(default_factory=list)
     uncertain: list[str] = field(default_factory=list)
 

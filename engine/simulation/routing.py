@@ -147,6 +147,12 @@ def route_from_sidecar(hop: Hop, target: Target, where: Located | None) -> Actio
     if where is None:
         hop.step("host", f"{target.host}: no such host (DNS fails)")
         return Action(immediate=Outcome(None, (), f"could not resolve host {target.host}"))
+    if where.external and hop.port == 80 and not hop.app_tls and select_for_sidecar(hop, [where.host], True):
+        # A VS host outside the registry still gets a virtual host on port 80 (route.go
+        # `separateVSHostsAndServices`: "enable VirtualService configuration to affect traffic to
+        # hosts outside of the service registry (e.g. google.com) on port 80").
+        hop.step("host", f"{where.host} is not in the registry, but a VirtualService names it (port 80 HTTP)")
+        return route_host(hop, where, [where.host], True)
     if where.external or (where.service is not None and not where.visible):
         why = (f"{where.host} is not exported to {hop.namespace}" if where.service is not None
                else f"{where.host} is not in the mesh registry")

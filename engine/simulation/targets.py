@@ -54,8 +54,8 @@ def service_target(hop: Hop, svc: Service, port: int | None, subset: str | None,
     pods = [p for p in mesh.inventory.service_pods(svc) if p.matches(selector)] if svc.selector else []
     steps.append(TraceStep("endpoint", f"{len(pods)} endpoint(s) of {svc.host}:{port}"
                            + (" with labels " + str(selector) if subset else "")))
-    connections = tuple(pod_connection(hop, pod, cp.tls, cp.tls_reference, target_port, svc.namespace)
-                        for pod in pods)
+    connections = tuple(pod_connection(hop, pod, cp.tls, cp.tls_reference, target_port, svc.namespace,
+                                       service_port=port) for pod in pods)
     hop.trace.extend(steps)
     return ClusterTarget(cluster_name(port, subset, svc.host), svc.name, svc.namespace, port, subset, weight,
                          connections=connections, lb=pol.load_balancer(cp.load_balancer, hop.hash_source()),
@@ -68,8 +68,9 @@ def endpoint_of(pod: Pod) -> Endpoint:
 
 
 def pod_connection(hop: Hop, pod: Pod, dr_tls, tls_reference: str, target_port: int, service_namespace: str,
-                   *, proxy: bool | None = None) -> Connection:
-    """This hop's client reaching one pod: TLS, then AuthorizationPolicy, then the app."""
+                   *, proxy: bool | None = None, service_port: int | None = None) -> Connection:
+    """This hop's client reaching one pod: TLS, then AuthorizationPolicy, then the app (or, for a
+    gateway pod, the gateway's own routing, summarised: gateway.py `through_gateway`)."""
     mesh = hop.mesh
     proxy = hop.sender.sidecar if proxy is None else proxy
     if proxy:
@@ -91,8 +92,12 @@ def pod_connection(hop: Hop, pod: Pod, dr_tls, tls_reference: str, target_port: 
         hop.doubt(verdict.uncertain)
         denied = verdict.denied
         steps.append(TraceStep("authz", f"{pod.name}: {verdict.detail}", verdict.reference))
-    return Connection(endpoint_of(pod), decision.tls, decision.refused, denied,
-                      behaviour(hop, namespace=pod.namespace, labels=pod.labels), tuple(steps))
+    answer = behaviour(hop, namespace=pod.namespace, labels=pod.labels)
+    if pod.gateway and not decision.refused and not denied:
+        from engine.simulation.gateway import through_gateway     # gateway.py builds on this module
+        answer, more = through_gateway(hop, pod, service_port or target_port)
+        steps += more
+    return Connection(endpoint_of(pod), decision.tls, decision.refused, denied, answer, tuple(steps))
 
 
 def external_connection(hop: Hop, name: str, labels: dict[str, str], dr_tls, tls_reference: str,

@@ -110,6 +110,10 @@ def client_tls(mesh: Mesh, dr_tls: ClientTLSSettings | None, tls_reference: str,
 
 def server_accepts(mesh: Mesh, sent: TlsDecision, pod: Pod, target_port: int, client_is_proxy: bool) -> TlsDecision:
     """The server sidecar (or bare app) meets what the client sent: the matrix of §6."""
+    if pod.gateway:
+        # A gateway's listeners come from Gateway servers, not PeerAuthentication; they accept
+        # the Istio mTLS that auto mTLS sends them (istio egress-gateway tasks rely on it).
+        return TlsDecision(sent.tls, detail=f"{sent.detail}; gateway listener", reference=sent.reference)
     if not pod.sidecar:
         if sent.tls == "plaintext":
             return sent

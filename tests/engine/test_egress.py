@@ -147,3 +147,90 @@ def test_sidecar_outbound_policy_registry_only_blocks_out_of_scope_http():
     sidecar = SIDECAR + "  outboundTrafficPolicy: {mode: REGISTRY_ONLY}\n"
     p = plan(sidecar, "{from: default/sleep, to: 'reviews.foo:9080'}")
     assert (p.immediate.status, p.targets) == (502, ())
+
+
+EGRESS_GATEWAY = """
+apiVersion: meshdrill/v1
+kind: Topology
+spec:
+  gateways: [{name: istio-egressgateway, namespace: istio-system, labels: {istio: egressgateway}, ports: [80, 443]}]
+  externalHosts: [{host: edition.cnn.com, ports: [80]}]
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: cnn}
+spec:
+  hosts: [edition.cnn.com]
+  ports: [{number: 80, name: http-port, protocol: HTTP}]
+  resolution: DNS
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: istio-egressgateway}
+spec:
+  selector: {istio: egressgateway}
+  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: [edition.cnn.com]}]
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: egressgateway-for-cnn}
+spec:
+  host: istio-egressgateway.istio-system.svc.cluster.local
+  subsets: [{name: cnn}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: direct-cnn-through-egress-gateway}
+spec:
+  hosts: [edition.cnn.com]
+  gateways: [istio-egressgateway, mesh]
+  http:
+    - match: [{gateways: [mesh], port: 80}]
+      route: [{destination: {host: istio-egressgateway.istio-system.svc.cluster.local, subset: cnn, port: {number: 80}}}]
+    - match: [{gateways: [istio-egressgateway], port: 80}]
+      route: [{destination: {host: edition.cnn.com, port: {number: 80}}}]
+"""
+
+CNN = "{from: default/sleep, to: 'http://edition.cnn.com/politics'}"
+
+
+def test_egress_gateway_route_reaches_the_external_host():
+    # io:tasks/traffic-management/egress/egress-gateway "Egress gateway for HTTP traffic".
+    p = plan(EGRESS_GATEWAY, CNN, "REGISTRY_ONLY")
+    t = p.targets[0]
+    assert (t.name, t.subset) == ("outbound|80|cnn|istio-egressgateway.istio-system.svc.cluster.local", "cnn")
+    c = t.connections[0]
+    assert (c.tls, c.refused, c.behaviour.error_rate, c.behaviour.down) == ("mtls", "", 0.0, False)
+    assert any(s.stage == "gateway" for s in c.trace) and any("gateway" in u for u in p.uncertain)
+
+
+def test_egress_gateway_without_its_gateway_rule_answers_404():
+    without = EGRESS_GATEWAY.replace("    - match: [{gateways: [istio-egressgateway], port: 80}]\n"
+                                     "      route: [{destination: {host: edition.cnn.com, port: {number: 80}}}]\n", "")
+    c = plan(without, CNN, "REGISTRY_ONLY").targets[0].connections[0]
+    assert (c.behaviour.error_rate, c.behaviour.error_status) == (1.0, 404)
+
+
+def test_egress_gateway_to_an_unregistered_host_fails_with_503():
+    without_se = EGRESS_GATEWAY.replace("kind: ServiceEntry", "kind: ServiceEntry").replace(
+        "hosts: [edition.cnn.com]\n  ports: [{number: 80, name: http-port, protocol: HTTP}]", "hosts: [other.example.com]\n"
+        "  ports: [{number: 80, name: http-port, protocol: HTTP}]")
+    p = plan(without_se, CNN, "ALLOW_ANY")
+    c = p.targets[0].connections[0]
+    assert (c.behaviour.error_rate, c.behaviour.error_status) == (1.0, 503)
+
+
+def test_vs_for_a_host_outside_the_registry_applies_on_port_80_but_its_cluster_is_missing():
+    # route.go separateVSHostsAndServices: non-registry VS hosts get a port-80 vhost; the destination
+    # cluster outbound|80||httpbin.org exists only with a ServiceEntry (otherwise 503 NC) [M].
+    vs = """
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: httpbin-ext}
+spec:
+  hosts: [httpbin.org]
+  http: [{timeout: 3s, route: [{destination: {host: httpbin.org}}]}]
+"""
+    p = plan(vs, HTTPBIN)
+    assert p.policy.timeout_ms == 3000
+    assert [(t.name, t.exists) for t in p.targets] == [("outbound|80||httpbin.org", False)]
