@@ -67,7 +67,6 @@ def entry_target(hop: Hop, se: Resource, host: str, port: int | None, subset: st
     elif not labels:
         connections.append(external_connection(hop, host, {}, cp.tls, cp.tls_reference))
     steps.append(TraceStep("endpoint", f"{len(connections)} endpoint(s) for {host}:{port}"))
-    hop.trace.extend(steps)
     return ClusterTarget(cluster_name(port, subset, host), host, "", port, subset, weight,
                          connections=tuple(connections), lb=pol.load_balancer(cp.load_balancer, hop.hash_source()),
                          pool=pol.connection_pool(cp.connection_pool), outlier=pol.outlier_policy(cp.outlier_detection),

@@ -109,13 +109,13 @@ def _route(hop, host: str) -> Action:
             hop.step("route", "no rule matches: 404 NR")
             return Action(immediate=NO_ROUTE)
         hop.rule_reference = hit.reference
-        hop.step("route", f"rule {hit.index} of {hit.vs.ref} matches", hit.reference)
+        hop.step("route", hit.detail, hit.reference)
         return http_action(hop, hit, hit.route)
     for vs in bound:
         hit = first_l4_rule(hop, vs, host)
         if hit is not None:
             hop.rule_reference = hit.reference
-            hop.step("route", f"{hit.kind} rule {hit.index} of {vs.ref} matches", hit.reference)
+            hop.step("route", hit.detail, hit.reference)
             return l4_action(hop, hit)
     hop.step("route", "no tcp/tls rule matches: the connection is closed")
     return Action(immediate=Outcome(None, (), "no tcp/tls route on the gateway"))
@@ -156,7 +156,8 @@ def through_gateway(outer: Hop, pod: Pod, port: int) -> tuple[Behaviour, list[Tr
     action = _route(hop, host)
     for doubt in hop.uncertain:
         outer.doubt(doubt)
-    steps = [TraceStep("gateway", f"{sender.ref}: {step.stage}: {step.detail}", step.reference) for step in hop.trace]
+    inner = list(hop.trace) + [step for t in action.targets for step in t.trace]
+    steps = [TraceStep("gateway", f"{sender.ref}: {step.stage}: {step.detail}", step.reference) for step in inner]
     return summarise(action), steps
 
 

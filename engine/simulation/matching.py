@@ -154,3 +154,34 @@ def is_catch_all(m: HTTPMatchRequest | None) -> bool:
         return False
     uri = m.uri
     return uri is None or uri.prefix == "/" or uri.regex == ".*"
+
+
+def _sm(sm: StringMatch | None) -> str:
+    if is_presence(sm):
+        return "present"
+    kind = "exact" if sm.exact is not None else "prefix" if sm.prefix is not None else "regex"
+    return f"{kind} {getattr(sm, kind)!r}"
+
+
+def describe(m: HTTPMatchRequest | None) -> str:
+    """A match clause in a learner's words, for traces: `uri prefix '/api', header end-user exact 'jason'`."""
+    if m is None:
+        return "no match conditions: every request"
+    parts = []
+    if m.uri is not None:
+        parts.append(f"uri {_sm(m.uri)}" + (" (ignoring case)" if m.ignore_uri_case else ""))
+    for label, field in (("method", m.method), ("authority", m.authority), ("scheme", m.scheme)):
+        if field is not None:
+            parts.append(f"{label} {_sm(field)}")
+    parts += [f"header {k} {_sm(v)}" for k, v in m.headers.items()]
+    parts += [f"without header {k} {_sm(v)}" for k, v in m.without_headers.items()]
+    parts += [f"query {k} {_sm(v)}" for k, v in m.query_params.items()]
+    if m.port is not None:
+        parts.append(f"port {m.port}")
+    if m.source_labels:
+        parts.append("source labels " + ",".join(f"{k}={v}" for k, v in m.source_labels.items()))
+    if m.source_namespace:
+        parts.append(f"source namespace {m.source_namespace}")
+    if m.gateways:
+        parts.append("gateways " + ",".join(m.gateways))
+    return ", ".join(parts) or "an empty match: every request"

@@ -193,13 +193,13 @@ def route_host(hop: Hop, where: Located, names: list[str], http: bool) -> Action
                 hop.step("route", "no rule matches: 404 NR")
                 return Action(immediate=NO_ROUTE)
             hop.rule_reference = hit.reference
-            hop.step("route", f"rule {hit.index} of {vs.ref} matches", hit.reference)
+            hop.step("route", hit.detail, hit.reference)
             return http_action(hop, hit, hit.route)
         else:
             hit = first_l4_rule(hop, vs, hop.facts.authority.split(":")[0])
             if hit is not None:
                 hop.rule_reference = hit.reference
-                hop.step("route", f"{hit.kind} rule {hit.index} of {vs.ref} matches", hit.reference)
+                hop.step("route", hit.detail, hit.reference)
                 return l4_action(hop, hit)
     return default_route(hop, where, http)
 

@@ -23,7 +23,6 @@ def cluster_name(port: int, subset: str | None, host: str) -> str:
 
 def missing(hop: Hop, host: str, port: int, subset: str | None, weight: int, why: str) -> ClusterTarget:
     step = TraceStep("subset" if subset else "cluster", why)
-    hop.trace.append(step)
     service, _, namespace = host.partition(".")
     return ClusterTarget(cluster_name(port, subset, host), service, namespace.split(".")[0], port, subset,
                          weight, exists=False, trace=(step,))
@@ -48,19 +47,23 @@ def service_target(hop: Hop, svc: Service, port: int | None, subset: str | None,
                            "cluster not found (503 NC)")
         sub, dr, index = rule.subsets[subset]
         selector |= sub.labels
-        steps.append(TraceStep("subset", f"subset {subset} selects {sub.labels}", dr.reference(f"spec.subsets[{index}]")))
+        steps.append(TraceStep("subset", f"subset {subset} selects {labels_text(sub.labels)}",
+                               dr.reference(f"spec.subsets[{index}]")))
     cp = pol.resolve_cluster_policy(rule, port, subset)
     target_port = sp.target_port if isinstance(sp.target_port, int) else sp.port
     pods = [p for p in mesh.inventory.service_pods(svc) if p.matches(selector)] if svc.selector else []
     steps.append(TraceStep("endpoint", f"{len(pods)} endpoint(s) of {svc.host}:{port}"
-                           + (" with labels " + str(selector) if subset else "")))
+                           + (f" with labels {labels_text(selector)}" if subset else "")))
     connections = tuple(pod_connection(hop, pod, cp.tls, cp.tls_reference, target_port, svc.namespace,
                                        service_port=port) for pod in pods)
-    hop.trace.extend(steps)
     return ClusterTarget(cluster_name(port, subset, svc.host), svc.name, svc.namespace, port, subset, weight,
                          connections=connections, lb=pol.load_balancer(cp.load_balancer, hop.hash_source()),
                          pool=pol.connection_pool(cp.connection_pool), outlier=pol.outlier_policy(cp.outlier_detection),
                          trace=tuple(steps))
+
+
+def labels_text(labels: dict[str, str]) -> str:
+    return ",".join(f"{k}={v}" for k, v in labels.items()) or "(any)"
 
 
 def endpoint_of(pod: Pod) -> Endpoint:

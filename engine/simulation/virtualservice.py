@@ -17,7 +17,7 @@ from engine.mesh.hosts import exported_to, matches, specificity
 from engine.resources import Resource
 from engine.resources.networking import HTTPMatchRequest, HTTPRoute
 from engine.simulation.hop import Hop
-from engine.simulation.matching import applies, is_catch_all, matches_request
+from engine.simulation.matching import applies, describe, is_catch_all, matches_request
 
 MESH = "mesh"
 
@@ -78,6 +78,15 @@ class RuleHit:
     @property
     def reference(self) -> str:
         return self.vs.reference(self.path)
+
+    @property
+    def detail(self) -> str:
+        """`rule 1 of VirtualService default/reviews matches (header end-user exact 'jason')`."""
+        where = f"{self.kind} rule {self.index}" if self.kind != "http" else f"rule {self.index}"
+        name = f" {self.route.name!r}" if getattr(self.route, "name", None) else ""
+        condition = describe(self.route.match[self.match_index]) if self.match_index is not None and \
+            self.kind == "http" else ("every request" if self.match_index is None else f"match {self.match_index}")
+        return f"{where}{name} of {self.vs.ref} matches ({condition})"
 
 
 @dataclass(frozen=True)
