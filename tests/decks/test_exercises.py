@@ -139,7 +139,13 @@ from pathlib import Path  # noqa: E402
 HANDWRITTEN = yaml.safe_load((Path(__file__).parent / "fixtures" / "exercise_variants.yaml").read_text())
 
 
-@pytest.mark.parametrize("case", HANDWRITTEN, ids=[f"{c['exercise']}-{i}" for i, c in enumerate(HANDWRITTEN)])
+def _case(i: int, case: dict):
+    """A case the simulator gets wrong today is a strict xfail: visible, and flagged once fixed."""
+    marks = [pytest.mark.xfail(strict=True, reason=case["simulator_gap"])] if case.get("simulator_gap") else []
+    return pytest.param(case, id=f"{case['exercise']}-{i}", marks=marks)
+
+
+@pytest.mark.parametrize("case", [_case(i, c) for i, c in enumerate(HANDWRITTEN)])
 def test_handwritten_variant(case):
     exercise = next(e for e in EXERCISES if e.id == case["exercise"])
     g = grade(exercise, [("variant.yaml", case["yaml"])])
