@@ -42,19 +42,30 @@ PORTS = "gateway.IngressGatewayPortAnalyzer"
     (gateway("httpbin-gateway", selector="istio: ingress-gateway"),
      ['Error [IST0101] (Gateway default/httpbin-gateway t.yaml:8) Referenced selector not found: '
       '"istio=ingress-gateway"']),
-    # default ingress gateway: Service 80->8080, 443->8443 (targetPort is what counts)
+    # default ingress gateway: Service 80->8080, 443->8443; the Service port and the targetPort both count
     (gateway("bookinfo-gateway", port=8080), []),
+    (gateway("bookinfo-gateway", port=80), []),
     (gateway("bookinfo-gateway", port=8443), []),
-    (gateway("bookinfo-gateway", port=80),
-     ['Warning [IST0162] (Gateway default/bookinfo-gateway t.yaml:8) The gateway is listening on a target port '
-      '(port 80) that is not defined in the Service associated with its workload instances (Pod selector '
-      'istio=ingressgateway). If you need to access the gateway port through the gateway Service, it will not '
-      'be available.']),
+    # gateway-no-port: 8004 is neither
     (gateway("httpbin-gateway", port=8004),
      ['Warning [IST0162] (Gateway default/httpbin-gateway t.yaml:8) The gateway is listening on a target port '
       '(port 8004) that is not defined in the Service associated with its workload instances (Pod selector '
       'istio=ingressgateway). If you need to access the gateway port through the gateway Service, it will not '
       'be available.']),
+    # gateway-custom-ingressgateway-translation: Gateway port = Service port, targetPort elsewhere
+    (pod("my-gw", ns="custom", labels="myapp: private-ingressgateway")
+     + "apiVersion: v1\nkind: Service\nmetadata:\n  name: my-gw\n  namespace: custom\nspec:\n"
+       "  selector: {myapp: private-ingressgateway}\n  ports:\n  - {name: http2, port: 80, targetPort: 8003}\n---\n"
+     + gateway("httpbin-gateway", selector="myapp: private-ingressgateway", port=80), []),
+    # -badport-notarget: no targetPort, the port differs
+    (pod("my-gw", ns="custom", labels="myapp: private-ingressgateway")
+     + "apiVersion: v1\nkind: Service\nmetadata:\n  name: my-gw\n  namespace: custom\nspec:\n"
+       "  selector: {myapp: private-ingressgateway}\n  ports:\n  - {name: http2, port: 8003}\n---\n"
+     + gateway("httpbin-gateway", selector="myapp: private-ingressgateway", port=80),
+     ['Warning [IST0162] (Gateway default/httpbin-gateway t.yaml:27) The gateway is listening on a target port '
+      '(port 80) that is not defined in the Service associated with its workload instances (Pod selector '
+      'myapp=private-ingressgateway). If you need to access the gateway port through the gateway Service, it '
+      'will not be available.']),
     # gateway-custom-ingressgateway: own pod + Service exposing the port
     (pod("my-gw", ns="custom", labels="myapp: private-ingressgateway")
      + "apiVersion: v1\nkind: Service\nmetadata:\n  name: my-gw\n  namespace: custom\nspec:\n"

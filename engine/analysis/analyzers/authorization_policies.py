@@ -6,6 +6,9 @@ namespace with a selector must match a pod anywhere (a selector-less one there i
 fine); elsewhere a selector must match a pod of the policy's namespace, and a selector-less policy
 needs at least one in-mesh pod there (IST0127 then prints empty labels).
 
+Ambient pods count as in-mesh too (util.PodInAmbientMode: annotation `ambient.istio.io/redirection:
+enabled`, which the CNI agent sets on every pod of a namespace labeled `istio.io/dataplane-mode=ambient`).
+
 `from.source.namespaces`/`notNamespaces` entries must match an existing namespace (`*`, prefix and
 suffix globs allowed). Istio looks the line up under `namespaces[k]` even for notNamespaces.
 """
@@ -28,12 +31,19 @@ _ALWAYS = ("default", "istio-system", "kube-node-lease", "kube-public", "kube-sy
 def analyze(ctx: Context) -> Iterator[Diagnostic]:
     in_mesh: dict[str, list[dict[str, str]]] = {}
     for pod in ctx.pods:
-        if pod.sidecar:
+        if pod.sidecar or _ambient(ctx, pod):
             in_mesh.setdefault(pod.namespace, []).append(pod.labels)
     namespaces = existing_namespaces(ctx)
     for ap in ctx.of("AuthorizationPolicy"):
         yield from _no_workloads(ctx, ap, in_mesh)
         yield from _unknown_namespaces(ap, namespaces)
+
+
+def _ambient(ctx: Context, pod) -> bool:
+    if pod.source is not None and pod.source.annotations.get("ambient.istio.io/redirection") == "enabled":
+        return True
+    ns = ctx.inventory.namespaces.get(pod.namespace)
+    return ns is not None and ns.labels.get("istio.io/dataplane-mode") == "ambient" and not ns.injection
 
 
 def existing_namespaces(ctx: Context) -> set[str]:

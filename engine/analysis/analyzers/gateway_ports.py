@@ -2,10 +2,12 @@
 
 istio:pkg/config/analysis/analyzers/gateway/gateway.go (cluster mode only). The selector matches
 pods in *any* namespace (the default ingress gateway pod is istio-system/istio-ingressgateway).
-A server port must be a TCP `targetPort` (or `port` when targetPort is not a number) of a Service
-in the pod's namespace that selects the pod: the default gateway Service maps 80->8080 and
-443->8443, so a Gateway on port 80 is reported (istio/istio#51257) while Bookinfo's 8080 is not.
-Both messages point at the line of the selector's first label.
+A server port must be offered by a TCP port of a Service in the pod's namespace that selects the
+pod: either its `targetPort` (where the gateway pod listens, istio/istio#45726) or its `port`
+(pilot translates a Gateway port equal to a Service port to its targetPort; istio/istio#51257 and
+the analyzer fixtures gateway-custom-ingressgateway-translation.yaml / -badport-notarget.yaml).
+So against the default ingress Service (80->8080, 443->8443) both 80 and 8080 are fine, 8004 is
+not. Both messages point at the line of the selector's first label.
 """
 
 from __future__ import annotations
@@ -49,7 +51,8 @@ def _target_ports(svc: Service) -> set[int]:
         protocol = (k8s_ports[i].protocol if i < len(k8s_ports) else None) or "TCP"
         if protocol != "TCP":
             continue
-        target = port.target_port
-        out.add(target if isinstance(target, int) and target != 0 else port.port)
+        out.add(port.port)
+        if isinstance(port.target_port, int) and port.target_port != 0:
+            out.add(port.target_port)
     return out
 

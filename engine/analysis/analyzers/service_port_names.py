@@ -4,7 +4,8 @@ istio:pkg/config/analysis/analyzers/service/portname.go + pkg/config/kube/conver
 `ConvertProtocol` (cluster mode only). UDP ports are fine; appProtocol wins when Istio knows it;
 otherwise the name up to the first `-` must be a protocol (`grpc-web` checked first); unnamed or
 unknown names are reported except on the well-known ports 25, 53, 3306 and 27017. Services of the
-Istio control plane (label `istio`, or `release: istio`) are skipped. Line: the port's `port`.
+Istio control plane (label `istio`, or `release: istio`) and Services managed by Istio's gateway
+controllers (label `gateway.istio.io/managed`) are skipped. Line: the port's `port`.
 The targetPort printed is the one the API server defaults to (the port) when none is given.
 """
 
@@ -24,6 +25,8 @@ DESCRIPTION = "Checks the port names associated with each service"
 _PROTOCOLS = frozenset({"tcp", "udp", "grpc", "grpc-web", "http", "http_proxy", "http2", "https", "tls",
                         "mongo", "redis", "mysql"})
 _WELL_KNOWN = frozenset({25, 53, 3306, 27017})
+# constants.ManagedGateway{,Mesh,EastWest}ControllerLabel: waypoints and Gateway API deployments
+_MANAGED = frozenset({"istio.io-gateway-controller", "istio.io-mesh-controller", "istio.io-eastwest-controller"})
 
 
 def analyze(ctx: Context) -> Iterator[Diagnostic]:
@@ -31,7 +34,8 @@ def analyze(ctx: Context) -> Iterator[Diagnostic]:
         res = svc.source
         if res is None and _is_default_gateway(ctx, svc):
             continue
-        if res is not None and ("istio" in res.labels or res.labels.get("release") == "istio"):
+        if res is not None and ("istio" in res.labels or res.labels.get("release") == "istio"
+                                or res.labels.get("gateway.istio.io/managed") in _MANAGED):
             continue
         k8s_ports = res.spec.ports if res is not None and res.kind == "Service" else ()
         external = res is not None and res.kind == "Service" and res.spec.type == "ExternalName"

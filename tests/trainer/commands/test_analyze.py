@@ -28,14 +28,14 @@ spec:
   selector: {app: reviews}
   ports: [{name: http, port: 9080}]
 """
-GATEWAY_80 = """apiVersion: networking.istio.io/v1
+GATEWAY_8004 = """apiVersion: networking.istio.io/v1
 kind: Gateway
 metadata:
   name: gw
 spec:
   selector: {istio: ingressgateway}
   servers:
-  - port: {number: 80, name: http, protocol: HTTP}
+  - port: {number: 8004, name: http, protocol: HTTP}
     hosts: ["*"]
 """
 HOST_SUBSET = 'Error [IST0101] (VirtualService default/reviews {f}:10) Referenced host+subset in destinationrule not found: "reviews+v3"'
@@ -66,17 +66,17 @@ def test_clean_input_says_so_on_stderr(tmp_path):
 
 
 def test_warnings_pass_the_default_threshold_but_fail_a_lower_one(tmp_path):
-    ok = invoke(tmp_path, GATEWAY_80)
+    ok = invoke(tmp_path, GATEWAY_8004)
     assert ok.exit_code == 0 and ok.stdout.startswith("Warning [IST0162] (Gateway default/gw ")
     assert ok.stderr == ""
-    strict = invoke(tmp_path, GATEWAY_80, args=["--failure-threshold", "Warning"])
+    strict = invoke(tmp_path, GATEWAY_8004, args=["--failure-threshold", "Warning"])
     assert strict.exit_code == 79 and strict.stderr == FAILED
 
 
 def test_output_threshold_filters_but_exit_code_uses_everything(tmp_path):
     result = invoke(tmp_path, VS, SVC, args=["--output-threshold", "Warning"])
     assert result.exit_code == 79 and "IST0101" in result.stdout
-    hidden = invoke(tmp_path, GATEWAY_80, args=["--output-threshold", "Error", "--failure-threshold", "Warning"])
+    hidden = invoke(tmp_path, GATEWAY_8004, args=["--output-threshold", "Error", "--failure-threshold", "Warning"])
     assert hidden.stdout == "" and hidden.exit_code == 79
 
 
