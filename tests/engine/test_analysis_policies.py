@@ -174,3 +174,17 @@ SUBSETS_V1_V3 = "  host: reviews\n  subsets:\n  - {name: v1, labels: {version: v
 ])
 def test_subsets_select_pods(text, expected):
     assert run(SUBSETS, text) == expected
+
+
+def test_ambient_pods_count_as_workloads():
+    """authorizationpolicies.yaml `valid-policy`: a pod redirected by ambient is in the mesh."""
+    pod = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: sleep\n  namespace: test-ambient\n  labels: {app: sleep}\n"
+           "  annotations: {ambient.istio.io/redirection: enabled}\nspec:\n  containers: [{name: s, image: s}]\n---\n")
+    ambient_ns = ("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: amb\n  labels: {istio.io/dataplane-mode: ambient}\n---\n"
+                  "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: amb}\nspec:\n  template:\n"
+                  "    metadata: {labels: {app: web}}\n    spec: {containers: [{name: w, image: w}]}\n---\n")
+    assert messages(AUTHZ, pod + policy("valid-policy", "test-ambient", "  selector:\n    matchLabels: {app: sleep}")) == []
+    assert messages(AUTHZ, ambient_ns + policy("web", "amb", "  selector:\n    matchLabels: {app: web}")) == []
+    assert messages(AUTHZ, pod.replace("enabled}", "disabled}") + policy(
+        "valid-policy", "test-ambient", "  selector:\n    matchLabels: {app: sleep}")) == [
+        "No matching workloads for this resource with the following labels: app=sleep"]

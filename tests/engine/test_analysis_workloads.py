@@ -212,3 +212,13 @@ def test_topology_namespaces_count_as_namespace_objects():
         "Info [IST0102] (Namespace plain) The namespace is not enabled for Istio injection. Run 'kubectl label "
         "namespace plain istio-injection=enabled' to enable it, or 'kubectl label namespace plain "
         "istio-injection=disabled' to explicitly mark it as not needing injection."]
+
+
+def test_port_names_skip_services_of_istio_gateway_controllers():
+    """service-port-name.yaml: waypoint and Gateway API Services are managed by Istio, not named by users."""
+    for value in ("istio.io-mesh-controller", "istio.io-gateway-controller"):
+        managed = service("waypoint", ["{name: mesh, port: 15008, appProtocol: hbone}"], ns="ambient",
+                          labels=f"gateway.istio.io/managed: {value}")
+        assert run(PORT_NAMES, managed) == []
+    other = service("waypoint", ["{name: mesh, port: 15008}"], ns="ambient", labels="gateway.istio.io/managed: me")
+    assert len(run(PORT_NAMES, other)) == 1
