@@ -57,8 +57,8 @@ def entry_target(hop: Hop, se: Resource, host: str, port: int | None, subset: st
     if spec.workload_selector is not None and spec.workload_selector.labels:
         selector = dict(spec.workload_selector.labels) | labels
         for pod in hop.mesh.inventory.select(se.namespace, selector):
-            connections.append(pod_connection(hop, pod, cp.tls, cp.tls_reference, port,
-                                              se.namespace if internal else se.namespace))
+            connections.append(pod_connection(hop, pod, cp.tls, cp.tls_reference, port, se.namespace,
+                                              auto_mtls=internal))
     elif spec.endpoints:
         for ep in spec.endpoints:
             if all(ep.labels.get(k) == v for k, v in labels.items()):

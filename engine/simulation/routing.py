@@ -19,7 +19,7 @@ from engine.simulation import egress
 from engine.simulation.actions import DEFAULT_ROUTE, Action, http_action, l4_action
 from engine.simulation.hop import Hop
 from engine.simulation.matching import HttpFacts
-from engine.simulation.plan import Outcome, Plan, Request, RoutePolicy
+from engine.simulation.plan import ClusterTarget, Outcome, Plan, Request, RoutePolicy
 from engine.simulation.route_policy import NO_RETRY
 from engine.simulation.scope import in_scope
 from engine.simulation.sender import Sender, Target, authority, find_sender, parse_target, stream_headers
@@ -124,8 +124,9 @@ def bare_app(hop: Hop, target: Target, where: Located | None) -> Action:
         return Action(targets=(result,), policy=plain)
     hop.step("host", f"{target.host}:{hop.port} straight from the app")
     conn = external_connection(hop, target.host, {}, None, "", proxy=False)
-    return Action(targets=(egress.ClusterTarget(f"direct|{hop.port}|{target.host}", target.host, "", hop.port, None,
-                                                100, connections=(conn,), lb=egress.KUBE_PROXY),), policy=plain)
+    direct = ClusterTarget(f"direct|{hop.port}|{target.host}", target.host, "", hop.port, None, 100,
+                           connections=(conn,), lb=egress.KUBE_PROXY)
+    return Action(targets=(direct,), policy=plain)
 
 
 def unmatched(hop: Hop, target: Target, where: Located | None, why: str) -> Action:

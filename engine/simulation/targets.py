@@ -71,13 +71,13 @@ def endpoint_of(pod: Pod) -> Endpoint:
 
 
 def pod_connection(hop: Hop, pod: Pod, dr_tls, tls_reference: str, target_port: int, service_namespace: str,
-                   *, proxy: bool | None = None, service_port: int | None = None) -> Connection:
+                   *, proxy: bool | None = None, service_port: int | None = None, auto_mtls: bool = True) -> Connection:
     """This hop's client reaching one pod: TLS, then AuthorizationPolicy, then the app (or, for a
     gateway pod, the gateway's own routing, summarised: gateway.py `through_gateway`)."""
     mesh = hop.mesh
     proxy = hop.sender.sidecar if proxy is None else proxy
     if proxy:
-        sent = client_tls(mesh, dr_tls, tls_reference, pod, target_port, service_namespace)
+        sent = client_tls(mesh, dr_tls, tls_reference, pod, target_port, service_namespace, auto_mtls=auto_mtls)
     else:
         sent = TlsDecision("plaintext", detail="the client has no sidecar: plaintext")
     decision = server_accepts(mesh, sent, pod, target_port, client_is_proxy=proxy)

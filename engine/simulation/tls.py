@@ -87,14 +87,17 @@ def peer_mode(mesh: Mesh, pod: Pod, target_port: int) -> PeerMode:
 
 
 def client_tls(mesh: Mesh, dr_tls: ClientTLSSettings | None, tls_reference: str, pod: Pod,
-               target_port: int, service_namespace: str) -> TlsDecision:
-    """What a client *sidecar* sends to an in-mesh endpoint."""
+               target_port: int, service_namespace: str, *, auto_mtls: bool = True) -> TlsDecision:
+    """What a client *sidecar* sends to an in-mesh endpoint (`auto_mtls=False`: a MESH_EXTERNAL
+    ServiceEntry, which never gets auto mTLS)."""
     if dr_tls is not None and dr_tls.mode is not None:
         mode = str(dr_tls.mode)
         sent = {"DISABLE": "plaintext", "ISTIO_MUTUAL": "mtls"}.get(mode, "tls")
         return TlsDecision(sent, detail=f"DestinationRule tls.mode {mode}", reference=tls_reference)
     if not mesh.settings.auto_mtls:
         return TlsDecision("plaintext", detail="auto mTLS is off and no DestinationRule sets tls")
+    if not auto_mtls:
+        return TlsDecision("plaintext", detail="MESH_EXTERNAL ServiceEntry: no auto mTLS")
     service_level = namespace_mode(mesh, service_namespace)
     if service_level.mode == "DISABLE":
         return TlsDecision("plaintext", detail=f"auto mTLS: {service_level.scope}-level PeerAuthentication "

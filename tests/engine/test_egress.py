@@ -234,3 +234,21 @@ spec:
     p = plan(vs, HTTPBIN)
     assert p.policy.timeout_ms == 3000
     assert [(t.name, t.exists) for t in p.targets] == [("outbound|80||httpbin.org", False)]
+
+
+@pytest.mark.parametrize("location,tls", [("MESH_INTERNAL", "mtls"), ("MESH_EXTERNAL", "plaintext")])
+def test_service_entry_location_decides_auto_mtls(location, tls):
+    # §6 / §9: MESH_EXTERNAL never gets auto mTLS; MESH_INTERNAL endpoints with sidecars do.
+    se = f"""
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {{name: internal-db, namespace: foo}}
+spec:
+  hosts: [db.internal.example]
+  ports: [{{number: 9080, name: http, protocol: HTTP}}]
+  location: {location}
+  resolution: STATIC
+  workloadSelector: {{labels: {{app: reviews}}}}
+"""
+    p = plan(se, "{from: default/sleep, to: 'http://db.internal.example:9080/'}")
+    assert [(c.endpoint.name, c.tls) for c in p.targets[0].connections] == [("reviews-v1-0", tls)]

@@ -115,3 +115,10 @@ def test_catch_all(match, expected):
 def test_matching_never_raises_on_odd_input(path, pattern, value):
     match = HTTPMatchRequest(uri=S(regex=pattern), headers={"h": S(regex=pattern)}, query_params={"q": S(prefix=pattern)})
     assert matches_request(match, facts("/" + path, headers={"h": value})) in (True, False)
+
+
+def test_describe_says_the_clause_in_words():
+    from engine.simulation.matching import describe
+    m = HTTPMatchRequest(uri=S(prefix="/api"), headers={"end-user": S(exact="jason")}, source_labels={"app": "x"})
+    assert describe(m) == "uri prefix '/api', header end-user exact 'jason', source labels app=x"
+    assert describe(None) == "no match conditions: every request"
