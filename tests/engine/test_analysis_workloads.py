@@ -222,3 +222,9 @@ def test_port_names_skip_services_of_istio_gateway_controllers():
         assert run(PORT_NAMES, managed) == []
     other = service("waypoint", ["{name: mesh, port: 15008}"], ns="ambient", labels="gateway.istio.io/managed: me")
     assert len(run(PORT_NAMES, other)) == 1
+
+
+def test_topology_workloads_make_their_namespace_exist():
+    topo = ("apiVersion: meshdrill/v1\nkind: Topology\nspec:\n  services:\n  - name: web\n    namespace: shop\n"
+            "    ports: [{name: http, port: 80}]\n    workloads: [{labels: {version: v1}}]\n")
+    assert [line.split(")")[0] for line in run(INJECTION, topo)] == ["Info [IST0102] (Namespace shop"]

@@ -30,7 +30,7 @@ _INJECT = "sidecar.istio.io/inject"
 
 def analyze(ctx: Context) -> Iterator[Diagnostic]:
     inventory = ctx.inventory
-    populated = {p.namespace for p in inventory.pods if p.source is not None}
+    populated = {p.namespace for p in inventory.pods}
     injected = set()
     for name, ns in sorted(inventory.namespaces.items()):
         if name == "istio-system" or ns.labels.get(_AMBIENT[0]) == _AMBIENT[1]:
