@@ -98,7 +98,7 @@ def _rewrite(hop: Hop, hit: RuleHit, route: HTTPRoute) -> None:
     rw, facts = route.rewrite, hop.facts
     path = facts.path
     if rw.uri is not None:
-        m = route.match[hit.match_index] if hit.match_index is not None else None
+        m = hit.match
         prefix = m.uri.prefix if m is not None and m.uri is not None and m.uri.prefix is not None else None
         path = rw.uri + path[len(prefix):] if prefix is not None else rw.uri
     elif rw.uri_regex_rewrite is not None and rw.uri_regex_rewrite.match:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from engine.mesh.hosts import exported_to, matches, specificity
 from engine.resources import Resource
 from engine.resources.networking import HTTPMatchRequest, HTTPRoute
+from engine.simulation import delegation
 from engine.simulation.hop import Hop
 from engine.simulation.matching import applies, describe, is_catch_all, matches_request
 
@@ -35,14 +36,19 @@ def bound_to_mesh(vs: Resource) -> bool:
     return not vs.spec.gateways or MESH in vs.spec.gateways
 
 
-def _private(vs: Resource, namespace: str) -> bool:
+def _visibility_rank(vs: Resource, namespace: str) -> int:
+    """SelectVirtualServices order: private to the client's namespace (`.`), then exported to it
+    by name, then public."""
     export = vs.spec.export_to
-    return vs.namespace == namespace and bool(export) and all(x in (".", namespace) for x in export)
+    if "." in export and vs.namespace == namespace:
+        return 0
+    return 1 if namespace in export else 2
 
 
 def candidates_for_sidecar(hop: Hop, hosts: list[str]) -> list[tuple[int, Resource]]:
     """VSs that could own any of `hosts` (the service FQDN, and the Host header as written) for
-    this sidecar, best first: most specific host, private to the client's namespace, oldest."""
+    this sidecar, best first: most specific host (Envoy prefers exact domains), then private,
+    exported by name, public (`SelectVirtualServices`), then oldest."""
     found: dict[int, tuple[int, Resource]] = {}
     for host in dict.fromkeys(hosts):
         for pattern, vs in hop.mesh.virtual_services.lookup(host):
@@ -50,7 +56,7 @@ def candidates_for_sidecar(hop: Hop, hosts: list[str]) -> list[tuple[int, Resour
                 rank = specificity(pattern)
                 if id(vs) not in found or found[id(vs)][0] < rank:
                     found[id(vs)] = (rank, vs)
-    return sorted(found.values(), key=lambda rv: (-rv[0], not _private(rv[1], hop.namespace), rv[1].order))
+    return sorted(found.values(), key=lambda rv: (-rv[0], _visibility_rank(rv[1], hop.namespace), rv[1].order))
 
 
 def select_for_sidecar(hop: Hop, hosts: list[str], http: bool) -> tuple[Resource, list[Resource]] | None:
@@ -66,9 +72,10 @@ def select_for_sidecar(hop: Hop, hosts: list[str], http: bool) -> tuple[Resource
 class RuleHit:
     vs: Resource
     index: int                     # index in spec.http (or spec.tcp / spec.tls)
-    route: object                  # HTTPRoute | TCPRoute | TLSRoute
-    match_index: int | None
+    route: object                  # HTTPRoute | TCPRoute | TLSRoute (a delegated rule: merged with its root)
+    match_index: int | None        # index in the YAML of `vs`, for the reference
     kind: str = "http"
+    match: HTTPMatchRequest | None = None   # the clause that matched (merged, for a delegated rule)
 
     @property
     def path(self) -> str:
@@ -84,8 +91,10 @@ class RuleHit:
         """`rule 1 of VirtualService default/reviews matches (header end-user exact 'jason')`."""
         where = f"{self.kind} rule {self.index}" if self.kind != "http" else f"rule {self.index}"
         name = f" {self.route.name!r}" if getattr(self.route, "name", None) else ""
-        condition = describe(self.route.match[self.match_index]) if self.match_index is not None and \
-            self.kind == "http" else ("every request" if self.match_index is None else f"match {self.match_index}")
+        if self.kind == "http":
+            condition = describe(self.match)
+        else:
+            condition = "every connection" if self.match_index is None else f"match {self.match_index}"
         return f"{where}{name} of {self.vs.ref} matches ({condition})"
 
 
@@ -93,43 +102,37 @@ class RuleHit:
 class Clause:
     """One Envoy route: a rule with one of its match clauses (or none), as route.go emits them."""
 
-    vs: Resource                   # the VS holding the rule (a delegate VS for delegated rules)
+    vs: Resource                   # the VS holding the rule (the delegate VS for delegated rules)
     index: int
     route: HTTPRoute
-    match_index: int | None
+    match: HTTPMatchRequest | None
+    match_index: int | None        # for the file:line reference
     gateways: tuple[str, ...]      # the binding VS's gateways (a delegate inherits its root's)
     resolver: object
-    parent: HTTPMatchRequest | None = None   # the root rule's clause a delegated rule must also meet
-
-    @property
-    def match(self) -> HTTPMatchRequest | None:
-        return self.route.match[self.match_index] if self.match_index is not None else None
 
     @property
     def catch_all(self) -> bool:
-        return is_catch_all(self.match) and is_catch_all(self.parent)
+        return is_catch_all(self.match)
 
 
 def http_clauses(mesh, vs: Resource) -> list[Clause]:
-    """The VS's HTTP rules as clauses; `delegate` rules expand in place to the delegate VS's rules
-    (one level only; api virtual_service.proto `Delegate`)."""
+    """The VS's HTTP rules as clauses, `delegate` rules expanded in place (delegation.py)."""
     out: list[Clause] = []
     resolver = gateway_resolver(vs)
     for index, route in enumerate(vs.spec.http):
-        clauses = [Clause(vs, index, route, i, vs.spec.gateways, resolver) for i in range(len(route.match))] \
-            or [Clause(vs, index, route, None, vs.spec.gateways, resolver)]
         if route.delegate is None:
-            out += clauses
+            out += [Clause(vs, index, route, m, i, vs.spec.gateways, resolver) for i, m in enumerate(route.match)] \
+                or [Clause(vs, index, route, None, None, vs.spec.gateways, resolver)]
             continue
         delegate = mesh.delegate(route.delegate.name or "", route.delegate.namespace or vs.namespace, vs.namespace)
         if delegate is None:
-            continue                 # a missing delegate contributes no routes
-        for root in clauses:
-            for d_index, d_route in enumerate(delegate.spec.http):
-                if d_route.delegate is not None:
-                    continue         # only one level of delegation is supported
-                for d_match in range(len(d_route.match)) or [None]:
-                    out.append(Clause(delegate, d_index, d_route, d_match, vs.spec.gateways, resolver, root.match))
+            continue                 # a missing or unexported delegate contributes no routes
+        for d_index, d_route in enumerate(delegate.spec.http):
+            merged = delegation.merge(route, d_route) if d_route.delegate is None else None
+            if merged is None:
+                continue             # conflicting with the root, or a second level of delegation
+            full = delegation.inherit(route, d_route)
+            out += [Clause(delegate, d_index, full, m, i, vs.spec.gateways, resolver) for m, i in merged]
     return out
 
 
@@ -141,8 +144,7 @@ def merged_gateway_clauses(mesh, services: list[Resource]) -> list[Clause]:
 
 
 def _clause_applies(clause: Clause, source) -> bool:
-    return (applies(clause.match, clause.gateways, source, clause.resolver)
-            and (clause.parent is None or applies(clause.parent, clause.gateways, source, clause.resolver)))
+    return applies(clause.match, clause.gateways, source, clause.resolver)
 
 
 def has_routes(hop: Hop, vs: Resource, http: bool) -> bool:
@@ -168,9 +170,8 @@ def first_http_rule(hop: Hop, clauses: list[Clause]) -> RuleHit | None:
     for c in clauses:
         if not _clause_applies(c, source):
             continue
-        if (c.match is None or matches_request(c.match, hop.facts)) and \
-                (c.parent is None or matches_request(c.parent, hop.facts)):
-            return RuleHit(c.vs, c.index, c.route, c.match_index)
+        if c.match is None or matches_request(c.match, hop.facts):
+            return RuleHit(c.vs, c.index, c.route, c.match_index, match=c.match)
     return None
 
 

@@ -205,3 +205,16 @@ def test_catch_all_clause_moves_last_but_its_sibling_clause_stays():
     assert [t.service for t in at_reviews.targets] == ["productpage"]     # older /reviews clause keeps its place
     at_r = plan(GATEWAY + "---\n" + older + "---\n" + newer, "{from: external, to: 'http://bookinfo.example.com/rx'}")
     assert [t.service for t in at_r.targets] == ["reviews"]              # the older catch-all moved after /r
+
+
+def test_delegate_rule_conflicting_with_its_root_is_dropped_and_inherits_root_actions():
+    # virtualservice.go mergeHTTPRoute: a delegate match outside the root's is dropped; timeout inherited.
+    config = DELEGATING.replace("      delegate: {name: productpage-routes, namespace: team}",
+                                "      delegate: {name: productpage-routes, namespace: team}\n      timeout: 5s") \
+        .replace("    - match: [{uri: {prefix: /productpage/v2}}]", "    - match: [{uri: {prefix: /other}}]\n"
+                 "      route: [{destination: {host: productpage.default.svc.cluster.local, subset: v1}}]\n"
+                 "    - match: [{uri: {prefix: /productpage/v2}}]")
+    p = plan(GATEWAY + "---\n" + config + "---\n" + DR, "{from: external, to: 'http://bookinfo.example.com/productpage/v2'}")
+    assert [(t.service, t.subset) for t in p.targets] == [("productpage", "v2")]
+    assert p.policy.timeout_ms == 5000
+    assert "prefix '/productpage/v2'" in next(s.detail for s in p.trace if s.stage == "route")

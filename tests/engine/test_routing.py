@@ -413,3 +413,11 @@ def test_redirect_location(redirect, location):
     # route.go ApplyRedirect: explicit or derived port, omitted when it is the scheme's default.
     p = plan(vs(f"  - redirect: {redirect}"), "{from: default/productpage, to: 'reviews:9080'}")
     assert p.immediate.detail == f"redirect to {location}"
+
+
+def test_vs_exported_to_the_client_namespace_by_name_beats_an_older_public_one():
+    # virtualservice.go SelectVirtualServices: private, then exportedToNamespace, then public.
+    p = plan(vs("  - route: [{destination: {host: reviews, subset: v1}}]")
+             + second_vs("named", "v2", extra="  exportTo: [default]\n"),
+             "{from: default/productpage, to: 'reviews:9080'}")
+    assert targets(p) == [("v2", 100, True, 1)]
