@@ -2,9 +2,9 @@
 
 - Which DR: client namespace, else the service's namespace, else the root namespace; the first
   step that finds one wins, the most specific host within a step; exportTo and workloadSelector
-  honoured; several DRs for one host in one namespace merge (subsets concatenated, first
-  top-level trafficPolicy kept): istio:pilot/pkg/model/push_context.go `destinationRule`,
-  `mergeDestinationRule`.
+  honoured; a proxy in the root namespace first sees only the root's `.` DRs; several DRs for one
+  host in one namespace merge (subsets concatenated, first top-level trafficPolicy kept):
+  istio:pilot/pkg/model/push_context.go `destinationRule`, `mergeDestinationRule`.
 - Which policy for a cluster: port-level settings replace the top level for that port (omitted
   blocks become defaults), a subset's blocks replace whole blocks, a subset's port-level entry
   replaces all four: istio:pilot/pkg/networking/util/util.go `MergeSubsetTrafficPolicy`,
@@ -51,11 +51,18 @@ def find_rule(mesh: Mesh, host: str, service_namespace: str, client_namespace: s
     candidates = mesh.destination_rules.lookup(host)
     if not candidates:
         return None
-    steps = dict.fromkeys([client_namespace, service_namespace, mesh.root_namespace])
-    for namespace in steps:
-        found = [(pattern, dr) for pattern, dr in candidates
-                 if dr.namespace == namespace and exported_to(dr.spec.export_to, dr.namespace, client_namespace)
-                 and _selects(dr, client_namespace, client_labels)]
+    root = mesh.root_namespace
+
+    def local(dr: Resource) -> bool:
+        # A proxy in the root namespace (a gateway in istio-system) sees only the root's `.` DRs
+        # first, so catch-all `*.local` rules there do not shadow the service namespace's.
+        return dr.namespace == client_namespace and (client_namespace != root or "." in dr.spec.export_to)
+
+    def exported_from(namespace: str):
+        return lambda dr: dr.namespace == namespace and exported_to(dr.spec.export_to, dr.namespace, client_namespace)
+
+    for step in (local, exported_from(service_namespace), exported_from(root)):
+        found = [(p, dr) for p, dr in candidates if step(dr) and _selects(dr, client_namespace, client_labels)]
         if not found:
             continue
         best = max(specificity(p) for p, _ in found)

@@ -218,3 +218,16 @@ def test_delegate_rule_conflicting_with_its_root_is_dropped_and_inherits_root_ac
     assert [(t.service, t.subset) for t in p.targets] == [("productpage", "v2")]
     assert p.policy.timeout_ms == 5000
     assert "prefix '/productpage/v2'" in next(s.detail for s in p.trace if s.stage == "route")
+
+
+def test_gateway_in_the_root_namespace_prefers_the_service_namespace_dr_over_a_public_root_one():
+    # push_context.go destinationRule: a root-namespace proxy sees root `.` DRs first, then the
+    # service namespace's exported DRs, then the root's exported ones.
+    root_dr = ("apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: all, namespace: istio-system}\n"
+               "spec: {host: '*.local', trafficPolicy: {loadBalancer: {simple: RANDOM}}}\n")
+    p = plan(GATEWAY + "---\n" + VS + "---\n" + DR.replace("  host: productpage\n",
+             "  host: productpage\n  trafficPolicy: {loadBalancer: {simple: ROUND_ROBIN}}\n") + "---\n" + root_dr)
+    assert p.targets[0].lb.simple == "ROUND_ROBIN"
+    private_root = root_dr.replace("spec: {", "spec: {exportTo: ['.'], ")
+    p = plan(GATEWAY + "---\n" + VS + "---\n" + DR + "---\n" + private_root)
+    assert p.targets[0].lb.simple == "RANDOM"
