@@ -16,7 +16,8 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from trainer.deck_builder import BuildResult, build_deck_cards, slug
+from trainer.card_templates import slug
+from trainer.deck_builder import BuildResult, build_deck_cards
 from trainer.deckfile import DOMAINS, Card
 from trainer.errors import TrainerError
 from trainer.export import GUID_PREFIX

@@ -28,7 +28,8 @@ def deck() -> None:
 @click.option("--title", help="Deck title for a new deck (default: the notes' first heading).")
 def build(notes: Path, output: Path | None, update: Path | None, deck_id: str | None, title: str | None) -> None:
     """Build cards from Markdown study notes (NOTES.md) and report what did not become a card."""
-    from trainer.deck_builder import build_deck_cards, slug
+    from trainer.card_templates import slug
+    from trainer.deck_builder import build_deck_cards
     from trainer.deck_write import dump_deck, merge
     from trainer.deckfile import load_deck
 
@@ -120,7 +121,7 @@ def export(app: App, deck_ref: str, fmt: str, output: Path | None) -> None:
 @click.option("--title", help="Deck title (default: the file name).")
 def import_(source: Path, output: Path | None, deck_id: str | None, title: str | None) -> None:
     """Make a deck from FILE.csv (front, back, tags; Anki's headers honoured) or FILE.md notes."""
-    from trainer.deck_builder import slug
+    from trainer.card_templates import slug
     from trainer.deck_write import dump_deck
     from trainer.import_ import import_csv, import_markdown
 
