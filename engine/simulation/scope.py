@@ -38,3 +38,25 @@ def in_scope(hop: Hop, host: str, owner_namespace: str, port: int) -> tuple[bool
             if _entry_covers(entry, sidecar.namespace, host, owner_namespace):
                 return True, sidecar.reference(f"spec.egress[{i}].hosts[{j}]")
     return False, sidecar.reference("spec.egress")
+
+
+def imports_config(hop: Hop, config_namespace: str, hosts: tuple[str, ...]) -> bool:
+    """Does the client's Sidecar import a VirtualService of `config_namespace` with these hosts?
+    Egress `ns/host` entries select VirtualServices by *their* namespace too
+    (istio:pilot/pkg/model/virtualservice.go `SelectVirtualServices`, hostsByNamespace)."""
+    pod = hop.sender.pod
+    sidecar = hop.mesh.sidecar_for(pod) if pod is not None and not hop.sender.gateway else None
+    if sidecar is None or not sidecar.spec.egress:
+        return True
+    for listener in sidecar.spec.egress:
+        for entry in listener.hosts:
+            namespace, slash, name = entry.partition("/")
+            if not slash:
+                namespace, name = "*", entry
+            namespace = sidecar.namespace if namespace == "." else namespace
+            if namespace not in ("*", config_namespace):
+                continue
+            name = name.lower()
+            if any(matches(name, h) or matches(h, name) for h in hosts):
+                return True
+    return False

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.mesh.hosts import exported_to, matches, specificity
+from engine.mesh.hosts import exported_to, matches, resolve, specificity
 from engine.resources import Resource
 from engine.resources.networking import HTTPMatchRequest, HTTPRoute
 from engine.simulation import delegation
 from engine.simulation.hop import Hop
 from engine.simulation.matching import applies, describe, is_catch_all, matches_request
+from engine.simulation.scope import imports_config
 
 MESH = "mesh"
 
@@ -52,7 +53,8 @@ def candidates_for_sidecar(hop: Hop, hosts: list[str]) -> list[tuple[int, Resour
     found: dict[int, tuple[int, Resource]] = {}
     for host in dict.fromkeys(hosts):
         for pattern, vs in hop.mesh.virtual_services.lookup(host):
-            if bound_to_mesh(vs) and exported_to(vs.spec.export_to, vs.namespace, hop.namespace):
+            if bound_to_mesh(vs) and exported_to(vs.spec.export_to, vs.namespace, hop.namespace) and \
+                    imports_config(hop, vs.namespace, tuple(resolve(h, vs.namespace) for h in vs.spec.hosts)):
                 rank = specificity(pattern)
                 if id(vs) not in found or found[id(vs)][0] < rank:
                     found[id(vs)] = (rank, vs)

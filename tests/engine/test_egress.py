@@ -252,3 +252,16 @@ spec:
 """
     p = plan(se, "{from: default/sleep, to: 'http://db.internal.example:9080/'}")
     assert [(c.endpoint.name, c.tls) for c in p.targets[0].connections] == [("reviews-v1-0", tls)]
+
+
+def test_sidecar_egress_imports_virtualservices_by_their_namespace():
+    # virtualservice.go SelectVirtualServices: a VS is imported only from namespaces the egress
+    # hosts name; reviews.foo is in scope ("foo/*") but a VS kept in "default" is not imported
+    # by "foo/*" alone.
+    vs_in_default = VS_REVIEWS.replace("namespace: foo}", "namespace: default}").replace(
+        "hosts: [reviews]", "hosts: [reviews.foo.svc.cluster.local]").replace(
+        "destination: {host: reviews}", "destination: {host: reviews.foo.svc.cluster.local}")
+    scoped = SIDECAR.replace('"./*"', '"foo/*"')
+    assert plan(scoped + "---\n" + vs_in_default, "{from: default/sleep, to: 'reviews.foo:9080'}").policy.fault is None
+    both = SIDECAR.replace('"./*"', '"foo/*", "./*"')
+    assert plan(both + "---\n" + vs_in_default, "{from: default/sleep, to: 'reviews.foo:9080'}").policy.fault is not None
