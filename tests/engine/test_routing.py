@@ -421,3 +421,86 @@ def test_vs_exported_to_the_client_namespace_by_name_beats_an_older_public_one()
              + second_vs("named", "v2", extra="  exportTo: [default]\n"),
              "{from: default/productpage, to: 'reviews:9080'}")
     assert targets(p) == [("v2", 100, True, 1)]
+
+
+def test_wildcard_vs_host_applies_and_an_exact_host_beats_it():
+    # §2 wildcards; Envoy domain matching prefers an exact domain over a suffix wildcard.
+    wild = vs("  - route: [{destination: {host: reviews, subset: v1}}]", hosts='["*.default.svc.cluster.local"]')
+    assert targets(plan(wild, "{from: default/productpage, to: 'reviews:9080'}")) == [("v1", 100, True, 2)]
+    both = wild + second_vs("exact", "v2")
+    assert targets(plan(both, "{from: default/productpage, to: 'reviews:9080'}")) == [("v2", 100, True, 1)]
+
+
+def test_service_not_exported_to_the_client_is_passthrough_without_vs():
+    # §3.1 exportTo on Services (annotation networking.istio.io/exportTo): not in the client's registry.
+    hidden = """
+apiVersion: v1
+kind: Service
+metadata: {name: hidden, namespace: default, annotations: {networking.istio.io/exportTo: "."}}
+spec: {selector: {app: reviews}, ports: [{name: http, port: 9080}]}
+"""
+    p = plan(hidden, "{from: foo/sleep, to: 'hidden.default:9080'}")
+    assert [t.name for t in p.targets] == ["PassthroughCluster"]
+    mine = plan(hidden, "{from: default/productpage, to: 'hidden:9080'}")
+    assert [t.name for t in mine.targets] == ["outbound|9080||hidden.default.svc.cluster.local"]
+
+
+@pytest.mark.parametrize("port_name,http_routes", [("http-web", True), ("web", True), ("https-web", False),
+                                                   ("tcp-web", False), ("grpc", True)])
+def test_protocol_by_port_name_decides_http_routes(port_name, http_routes):
+    # §2 protocol selection: http*/grpc and AUTO (sniffed HTTP) get HTTP routes; https/tcp do not.
+    service = f"""
+apiVersion: v1
+kind: Service
+metadata: {{name: web, namespace: default}}
+spec: {{selector: {{app: reviews}}, ports: [{{name: {port_name}, port: 8000}}]}}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {{name: web}}
+spec:
+  hosts: [web]
+  http: [{{fault: {{abort: {{httpStatus: 500, percentage: {{value: 100}}}}}}, route: [{{destination: {{host: web}}}}]}}]
+"""
+    p = plan(service, "{from: default/productpage, to: 'web:8000'}")
+    assert (p.policy.fault is not None) is http_routes
+
+
+@pytest.mark.parametrize("retries,attempts,retry_on,codes", [
+    ("{attempts: 0}", 0, frozenset(), frozenset()),                                     # disabled
+    ("{attempts: 3}", 3, frozenset({"connect-failure", "refused-stream", "unavailable", "cancelled",
+                                    "retriable-status-codes"}), frozenset()),          # default conditions kept
+    ("{attempts: 2, retryOn: 'gateway-error,connect-failure'}", 2, frozenset({"gateway-error", "connect-failure"}),
+     frozenset()),
+    ("{attempts: 1, retryOn: '503'}", 1, frozenset({"retriable-status-codes"}), frozenset({503})),
+])
+def test_retry_policy_conversion(retries, attempts, retry_on, codes):
+    # §3.8 retry.go ConvertPolicy: attempts 0 disables; retryOn unset keeps the default; codes imply
+    # retriable-status-codes.
+    p = plan(vs(f"  - retries: {retries}\n    route: [{{destination: {{host: reviews, subset: v1}}}}]"),
+             "{from: default/productpage, to: 'reviews:9080'}")
+    r = p.policy.retry
+    assert (r.attempts, r.retry_on, r.retriable_status_codes) == (attempts, retry_on, codes)
+
+
+@pytest.mark.parametrize("fault,expected", [
+    ("{delay: {fixedDelay: 2s}}", None),                                     # §3.9 unset percentage = 0%
+    ("{delay: {fixedDelay: 2s, percent: 30}}", (2000, 0.3, None, 0.0)),      # deprecated integer percent
+    ("{abort: {httpStatus: 418}}", None),                                    # unset abort percentage: none
+    ("{abort: {httpStatus: 418, percentage: {value: 0.5}}}", (0, 0, 418, 0.005)),
+])
+def test_fault_percentages(fault, expected):
+    p = plan(vs(f"  - fault: {fault}\n    route: [{{destination: {{host: reviews, subset: v1}}}}]"),
+             "{from: default/productpage, to: 'reviews:9080'}")
+    f = p.policy.fault
+    assert (None if f is None else (f.delay_ms, f.delay_fraction, f.abort_status, f.abort_fraction)) == expected
+
+
+def test_mirror_percentage_zero_means_no_mirror_and_unset_means_all():
+    # route.go MirrorPercent: unset -> 100%, explicit 0 -> none.
+    base = "  - mirror: {host: reviews, subset: v3}\nEXTRA    route: [{destination: {host: reviews, subset: v1}}]"
+    unset = plan(vs(base.replace("EXTRA", "")), "{from: default/productpage, to: 'reviews:9080'}")
+    assert [m.fraction for m in unset.policy.mirrors] == [1.0]
+    zero = plan(vs(base.replace("EXTRA", "    mirrorPercentage: {value: 0}\n")),
+                "{from: default/productpage, to: 'reviews:9080'}")
+    assert zero.policy.mirrors == ()
