@@ -216,3 +216,21 @@ def test_namespace_scoped_conflicts_with_public():
             + vs("b", SIMPLE.format(host="reviews", extra="")))
     assert [line.split(")")[0] for line in run(MESH, text)] == [
         "Error [IST0109] (VirtualService default/a t.yaml:4", "Error [IST0109] (VirtualService default/b t.yaml:16"]
+
+
+DEPRECATION = "deprecation.DeprecationAnalyzer"
+
+
+def test_deprecated_fields():
+    """deprecation.yaml: VirtualService foo/productpage (fault.delay.percent), Sidecar default/no-selector."""
+    text = (vs("productpage", "  hosts: [productpage]\n  http:\n  - fault:\n      delay: {percent: 50, fixedDelay: 5s}\n"
+               "    route:\n    - destination: {host: productpage}\n", ns="foo")
+            + "apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata:\n  name: no-selector\nspec:\n"
+              "  egress:\n  - hosts: ['./*']\n  outboundTrafficPolicy:\n    mode: ALLOW_ANY\n"
+              "    egressProxy: {host: foo.bar, subset: shiny, port: {number: 5000}}\n")
+    assert run(DEPRECATION, text) == [
+        "Warning [IST0002] (Sidecar default/no-selector t.yaml:14) Deprecated: OutboundTrafficPolicy.EgressProxy ignored",
+        "Warning [IST0002] (VirtualService foo/productpage t.yaml:1) Deprecated: HTTPRoute.fault.delay.percent is "
+        "deprecated; use HTTPRoute.fault.delay.percentage"]
+    assert run(DEPRECATION, text.replace("percent: 50", "percentage: {value: 50}")
+               .replace("    egressProxy: {host: foo.bar, subset: shiny, port: {number: 5000}}\n", "")) == []
