@@ -177,7 +177,37 @@ def route_from_sidecar(hop: Hop, target: Target, where: Located | None) -> Actio
         http = protocols.get(hop.port, "HTTP" if not hop.app_tls else "TLS") in SE_HTTP and not hop.app_tls
         hop.http = http
         hop.step("host", f"{target.host}:{hop.port} -> ServiceEntry {where.entry.ref}", where.entry.reference())
+    if http and "host" in hop.facts.headers:
+        return by_host_header(hop, target, where)
     return route_host(hop, where, [where.host, hop.facts.authority.split(":")[0]], http)
+
+
+def aliases(svc: Service, client_namespace: str) -> set[str]:
+    """The domains of a Service's virtual host for a client (httproute.go `generateVirtualHostDomains`)."""
+    names = {svc.host, f"{svc.name}.{svc.namespace}.svc", f"{svc.name}.{svc.namespace}"}
+    if svc.namespace == client_namespace:
+        names.add(svc.name)
+    return names
+
+
+def by_host_header(hop: Hop, target: Target, where: Located) -> Action:
+    """An explicit Host header picks the virtual host, not the address dialed: Envoy routes HTTP
+    by Host on the port's route table; a Host no virtual host lists falls to the catch-all
+    (allow_any / block_all) with the original destination (httproute.go `buildCatchAllVirtualHost`)."""
+    name = hop.facts.authority.rsplit(":", 1)[0].lower()
+    if where.service is not None and name in aliases(where.service, hop.namespace):
+        return route_host(hop, where, [where.host, name], True)
+    if where.entry is not None and name == where.host:
+        return route_host(hop, where, [where.host], True)
+    other = locate(hop.mesh, name, hop.namespace)
+    if other is not None and other.service is not None and other.visible and other.service.port(hop.port) \
+            and name in aliases(other.service, hop.namespace):
+        hop.step("host", f"Host header {name} selects the virtual host of {other.host}, not {where.host}")
+        return route_host(hop, other, [other.host, name], True)
+    if select_for_sidecar(hop, [name], True) is not None:
+        hop.step("host", f"Host header {name} selects a VirtualService's virtual host")
+        return route_host(hop, where, [name], True)
+    return unmatched(hop, target, where, f"Host header {name} matches no virtual host on port {hop.port}")
 
 
 def route_host(hop: Hop, where: Located, names: list[str], http: bool) -> Action:

@@ -504,3 +504,15 @@ def test_mirror_percentage_zero_means_no_mirror_and_unset_means_all():
     zero = plan(vs(base.replace("EXTRA", "    mirrorPercentage: {value: 0}\n")),
                 "{from: default/productpage, to: 'reviews:9080'}")
     assert zero.policy.mirrors == ()
+
+
+@pytest.mark.parametrize("host,expected", [
+    ("reviews", "outbound|9080||reviews.default.svc.cluster.local"),                 # an alias of the service
+    ("reviews.default.svc", "outbound|9080||reviews.default.svc.cluster.local"),
+    ("ratings.foo", "outbound|9080||ratings.foo.svc.cluster.local"),                 # Envoy routes by Host
+    ("unknown.example.com", "PassthroughCluster"),                                   # allow_any catch-all
+])
+def test_explicit_host_header_picks_the_virtual_host(host, expected):
+    # Envoy picks the virtual host by Host on the port's route table (httproute.go vhost domains).
+    p = plan("", "{from: default/productpage, to: 'reviews:9080', headers: {Host: " + host + "}}")
+    assert [t.name for t in p.targets] == [expected]
