@@ -88,3 +88,15 @@ def test_cards_cite_istio_docs_and_use_every_type():
     refs = [c.ref for c in DECK.cards if c.ref]
     assert len(refs) >= 60 and all(re.match(r"https://istio\.io/latest/", r) for r in refs)
     assert all(c.domain for c in DECK.cards)
+
+
+def test_rebuilding_from_the_notes_with_update_changes_nothing():
+    """Every card the builder makes is in the deck (curated or as generated): `--update` is a no-op."""
+    from trainer.deck_builder import build_deck_cards
+    from trainer.deck_write import merge
+
+    notes = (ROOT / "tests" / "trainer" / "fixtures" / "service-mesh-istio.md").read_text(encoding="utf-8")
+    path = ROOT / "decks" / "cards" / "istio-notes.yaml"
+    text, report = merge(path, build_deck_cards(notes, "istio-notes").cards)
+    assert (report.added, report.updated, report.stale) == ([], [], [])
+    assert text == path.read_text(encoding="utf-8")
