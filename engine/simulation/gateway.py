@@ -83,7 +83,7 @@ def _route(hop, host: str) -> Action:
         hop.step("listener", f"server {index} of {gw.ref} redirects http to https (301)", where)
         return Action(immediate=Outcome(301, (), f"redirect to https://{host}{hop.facts.path}"))
     terminates = protocol in HTTP_SERVERS and (protocol != "HTTPS" or tls_mode in TERMINATING)
-    if protocol == "HTTPS" and not hop.app_tls or protocol in ("HTTP", "HTTP2", "GRPC") and hop.app_tls:
+    if protocol in ("HTTPS", "TLS") and not hop.app_tls or protocol in ("HTTP", "HTTP2", "GRPC") and hop.app_tls:
         hop.step("listener", f"server {index} of {gw.ref} speaks {protocol}, the client does not: handshake fails",
                  where)
         return Action(immediate=Outcome(None, (), f"{protocol} listener on port {hop.port} refuses the connection"))

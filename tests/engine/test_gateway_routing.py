@@ -231,3 +231,31 @@ def test_gateway_in_the_root_namespace_prefers_the_service_namespace_dr_over_a_p
     private_root = root_dr.replace("spec: {", "spec: {exportTo: ['.'], ")
     p = plan(GATEWAY + "---\n" + VS + "---\n" + DR + "---\n" + private_root)
     assert p.targets[0].lb.simple == "RANDOM"
+
+
+def test_tls_passthrough_server_routes_by_sni_with_tls_routes():
+    # io:tasks/traffic-management/ingress/ingress-sni-passthrough: TLS PASSTHROUGH + VS tls sniHosts.
+    passthrough = """
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: mygateway, namespace: default}
+spec:
+  selector: {istio: ingressgateway}
+  servers: [{port: {number: 443, name: https, protocol: HTTPS}, tls: {mode: PASSTHROUGH}, hosts: [nginx.example.com]}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: nginx, namespace: default}
+spec:
+  hosts: [nginx.example.com]
+  gateways: [mygateway]
+  tls:
+    - match: [{port: 443, sniHosts: [nginx.example.com]}]
+      route: [{destination: {host: reviews, port: {number: 9080}}}]
+"""
+    p = plan(passthrough, "{from: external, to: 'https://nginx.example.com'}")
+    assert [t.service for t in p.targets] == ["reviews"] and p.policy.retry.attempts == 0
+    other = plan(passthrough.replace("sniHosts: [nginx.example.com]", "sniHosts: [other.example.com]")
+                 .replace("hosts: [nginx.example.com]\n  gateways", "hosts: [nginx.example.com, other.example.com]\n  gateways"),
+                 "{from: external, to: 'https://nginx.example.com'}")
+    assert other.immediate is not None and other.immediate.status is None
