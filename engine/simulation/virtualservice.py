@@ -1,9 +1,10 @@
 """Which VirtualService a proxy uses for a host, and which of its rules a request hits (§3.1–3.2).
 
 Sidecars: VirtualServices bound to `mesh` (gateways empty or listing `mesh`) and exported to the
-client's namespace; for one host they do not merge: the most specific host wins, then a VS
-private to the client's namespace, then the oldest (istio:pilot/pkg/model/virtualservice.go
-`SelectVirtualServices`; istio:pilot/pkg/networking/core/httproute.go "duplicate domain").
+client's namespace (and imported by its Sidecar egress hosts); for one host they do not merge:
+the most specific host wins, then private, exported-by-name, public, then the oldest
+(istio:pilot/pkg/model/virtualservice.go `SelectVirtualServices`; istio:pilot/pkg/networking/core/
+httproute.go "duplicate domain"). A VS with no clause for this proxy is skipped altogether.
 Gateways merge every bound VS, catch-all routes last (route.go `SortVHostRoutes`): gateway.py.
 Rules: the first whose match applies to this proxy (config-time selectors) and matches the
 request wins (`BuildHTTPRoutesForVirtualService`, `TranslateRouteMatch`).
@@ -26,11 +27,11 @@ MESH = "mesh"
 
 def gateway_resolver(vs: Resource):
     """Gateway names in a VS resolve in the VS's namespace (`ns/name` kept, `mesh` special)."""
-    def resolve(name: str) -> str:
+    def qualified(name: str) -> str:
         if name == MESH or "/" in name:
             return name
         return f"{vs.namespace}/{name}"
-    return resolve
+    return qualified
 
 
 def bound_to_mesh(vs: Resource) -> bool:
