@@ -190,3 +190,51 @@ def test_consistent_hash_key(name, hash_spec, stream, expected):
     p = target(dr("a", "default", "reviews", f"  trafficPolicy: {{loadBalancer: {{consistentHash: {hash_spec}}}}}\n"),
                stream)
     assert (p.lb.simple, p.lb.hash_key) == expected
+
+
+# ---------------------------------------------------------------------- property ----
+
+from hypothesis import assume, given, strategies as st  # noqa: E402
+
+_tls = st.sampled_from(["DISABLE", "SIMPLE", "ISTIO_MUTUAL"]).map(lambda m: {"mode": m})
+_lb = st.one_of(st.sampled_from(["RANDOM", "ROUND_ROBIN", "LEAST_REQUEST", "PASSTHROUGH"]).map(lambda s: {"simple": s}),
+                st.just({"consistentHash": {"httpHeaderName": "x"}}))
+_policy = st.fixed_dictionaries({}, optional={
+    "tls": _tls, "loadBalancer": _lb,
+    "outlierDetection": st.fixed_dictionaries({}, optional={"consecutive5xxErrors": st.integers(0, 5),
+                                                            "maxEjectionPercent": st.integers(0, 100)}),
+    "connectionPool": st.fixed_dictionaries({}, optional={"tcp": st.fixed_dictionaries({"maxConnections": st.integers(0, 9)})})})
+_port_level = st.lists(st.builds(lambda port, pol: {"port": {"number": port}, **pol},
+                                 st.sampled_from([9080, 9090]), _policy.filter(bool)), max_size=2,
+                       unique_by=lambda d: d["port"]["number"])
+
+
+@given(_policy, _port_level, st.sampled_from(["v1", "v2", "v3"]), _policy,
+       st.sampled_from(["STRICT", "PERMISSIVE", "DISABLE", None]), st.sampled_from(["default/productpage", "foo/sleep"]))
+def test_any_destination_rule_and_peer_authentication_plans_without_crashing(top, levels, subset, sub_policy, mode, sender):
+    import json
+    top = {**top, "portLevelSettings": levels} if levels else top
+    v1 = {"name": "v1", "labels": {"version": "v1"}} | ({"trafficPolicy": sub_policy} if sub_policy else {})
+    dr_spec = {"host": "reviews", "subsets": [v1, {"name": "v2", "labels": {"version": "v2"}}]} | \
+        ({"trafficPolicy": top} if top else {})
+    docs = [{"apiVersion": "networking.istio.io/v1", "kind": "DestinationRule",
+             "metadata": {"name": "r", "namespace": "default"}, "spec": dr_spec},
+            {"apiVersion": "networking.istio.io/v1", "kind": "VirtualService", "metadata": {"name": "r", "namespace": "default"},
+             "spec": {"hosts": ["reviews.default.svc.cluster.local"],
+                      "http": [{"route": [{"destination": {"host": "reviews.default.svc.cluster.local", "subset": subset,
+                                                           "port": {"number": 9080}}}]}]}}]
+    if mode:
+        docs.append({"apiVersion": "security.istio.io/v1", "kind": "PeerAuthentication",
+                     "metadata": {"name": "p", "namespace": "default"}, "spec": {"mtls": {"mode": mode}}})
+    config = "\n---\n".join(json.dumps(d) for d in docs)
+    text = TOPOLOGY + "\n---\n" + config + "\n---\napiVersion: meshdrill/v1\nkind: Traffic\nspec:\n  streams:\n  - " + \
+        json.dumps({"from": sender, "to": "reviews.default:9080"})
+    cs = load_config_text(text, "t.yaml")
+    assume(not cs.rejected)
+    mesh = build_mesh(cs)
+    p = plan_stream(mesh, mesh.streams[0])
+    (t,) = p.targets
+    assert t.exists is (subset != "v3") and t.subset == subset
+    for c in t.connections:
+        assert c.tls in ("mtls", "plaintext", "tls") and c.refused in ("", "reset", "UF", "UC")
+        assert not (c.refused and c.denied)
