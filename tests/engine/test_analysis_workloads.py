@@ -228,3 +228,17 @@ def test_topology_workloads_make_their_namespace_exist():
     topo = ("apiVersion: meshdrill/v1\nkind: Topology\nspec:\n  services:\n  - name: web\n    namespace: shop\n"
             "    ports: [{name: http, port: 80}]\n    workloads: [{labels: {version: v1}}]\n")
     assert [line.split(")")[0] for line in run(INJECTION, topo)] == ["Info [IST0102] (Namespace shop"]
+
+
+def test_namespace_with_more_than_one_injection_label():
+    """injection.yaml `busted` and `multi-ns-*`: IST0123 lists the labels that compete."""
+    text = (namespace("busted", "istio-injection: enabled, istio.io/rev: canary")
+            + namespace("quiet", "istio-injection: disabled, istio.io/rev: canary")
+            + namespace("mixed", "istio.io/rev: canary, istio.io/dataplane-mode: ambient"))
+    assert run(INJECTION, text) == [
+        "Warning [IST0123] (Namespace busted t.yaml:1) The namespace has more than one type of injection labels "
+        "[istio-injection=enabled istio.io/rev=canary], which may lead to undefined behavior. Make sure only one "
+        "injection label exists.",
+        "Warning [IST0123] (Namespace mixed t.yaml:13) The namespace has more than one type of injection labels "
+        "[istio.io/rev=canary istio.io/dataplane-mode=ambient], which may lead to undefined behavior. Make sure "
+        "only one injection label exists."]

@@ -1,4 +1,4 @@
-"""IST0102 and IST0103: namespaces without sidecar injection, pods missing their proxy.
+"""IST0102, IST0103 and IST0123: namespaces without injection, pods missing their proxy, mixed labels.
 
 istio:pkg/config/analysis/analyzers/injection/injection.go (cluster mode only). Istio walks the
 Namespace objects (all but istio-system; ambient namespaces are skipped). A namespace with neither
@@ -6,6 +6,9 @@ an `istio-injection` nor an `istio.io/rev` label is IST0102 (at metadata.name); 
 disabled` is a deliberate opt-out and says nothing. In a live cluster a namespace exists when it
 is declared (Namespace object, Topology) or holds pods, so those are the namespaces reported here;
 `default` is not invented for a lone VirtualService.
+
+IST0123: more than one of `istio-injection`, `istio.io/rev`, `istio.io/dataplane-mode` (the latter
+two count only when `istio-injection` is absent or `enabled`), listed as `key=value`.
 
 IST0103 checks Pod objects (a Deployment's pods would be injected by the webhook when created) in
 namespaces labeled `istio-injection=enabled`: no `istio-proxy` container with an image, unless
@@ -33,13 +36,18 @@ def analyze(ctx: Context) -> Iterator[Diagnostic]:
     populated = {p.namespace for p in inventory.pods}
     injected = set()
     for name, ns in sorted(inventory.namespaces.items()):
-        if name == "istio-system" or ns.labels.get(_AMBIENT[0]) == _AMBIENT[1]:
+        if name == "istio-system":
             continue
         if ns.source is None and name not in populated and not _declared(ctx, name):
             continue
+        mixed = _injection_labels(ns.labels)
+        if len(mixed) > 1:
+            yield _about(ns, "IST0123", mixed)
+        if ns.labels.get(_AMBIENT[0]) == _AMBIENT[1]:
+            continue
         label = ns.labels.get("istio-injection", "")
         if not label and "istio.io/rev" not in ns.labels:
-            yield _not_injected(ns)
+            yield _about(ns, "IST0102", ns.name, ns.name, path="metadata.name")
         elif label == "enabled":
             injected.add(name)
     for pod in ctx.of("Pod"):
@@ -52,10 +60,22 @@ def _declared(ctx: Context, namespace: str) -> bool:
     return any(ns.name == namespace for topo in ctx.of("Topology") for ns in topo.spec.namespaces)
 
 
-def _not_injected(ns: Namespace) -> Diagnostic:
+def _injection_labels(labels: dict[str, str]) -> list[str]:
+    found = []
+    legacy = labels.get("istio-injection")
+    if legacy is not None:
+        found.append(f"istio-injection={legacy}")
+    for key in ("istio.io/rev", _AMBIENT[0]):
+        if key in labels and (legacy is None or legacy == "enabled"):
+            found.append(f"{key}={labels[key]}")
+    return found
+
+
+def _about(ns: Namespace, code: str, *args, path: str = "") -> Diagnostic:
+    """A finding on a namespace: at its object when one was given, else on the cluster's namespace."""
     if ns.source is not None:
-        return report("IST0102", ns.source, ns.name, ns.name, path="metadata.name")
-    return messages.make("IST0102", ns.name, ns.name, origin=f"Namespace {ns.name}")
+        return report(code, ns.source, *args, path=path)
+    return messages.make(code, *args, origin=f"Namespace {ns.name}")
 
 
 def _missing_proxy(pod) -> bool:
