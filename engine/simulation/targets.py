@@ -9,7 +9,7 @@ selector; no endpoint left means 503 UH. Then per endpoint: TLS (tls.py), Author
 
 from __future__ import annotations
 
-from engine.mesh.inventory import ExternalHost, Pod, Service
+from engine.mesh.inventory import CLUSTER_DOMAIN, ExternalHost, Pod, Service
 from engine.simulation import policy as pol
 from engine.simulation.authz import Caller, authorize
 from engine.simulation.hop import Hop
@@ -22,10 +22,13 @@ def cluster_name(port: int, subset: str | None, host: str) -> str:
 
 
 def missing(hop: Hop, host: str, port: int, subset: str | None, weight: int, why: str) -> ClusterTarget:
+    """A cluster Envoy does not have (503 NC): the route is built anyway (`TranslateRoute`)."""
     step = TraceStep("subset" if subset else "cluster", why)
-    service, _, namespace = host.partition(".")
-    return ClusterTarget(cluster_name(port, subset, host), service, namespace.split(".")[0], port, subset,
-                         weight, exists=False, trace=(step,))
+    service, namespace = host, ""
+    if host.endswith("." + CLUSTER_DOMAIN):
+        service, namespace = host.split(".")[:2]
+    return ClusterTarget(cluster_name(port, subset, host), service, namespace, port, subset, weight, exists=False,
+                         trace=(step,))
 
 
 def service_target(hop: Hop, svc: Service, port: int | None, subset: str | None, weight: int) -> ClusterTarget:
