@@ -516,3 +516,42 @@ def test_explicit_host_header_picks_the_virtual_host(host, expected):
     # Envoy picks the virtual host by Host on the port's route table (httproute.go vhost domains).
     p = plan("", "{from: default/productpage, to: 'reviews:9080', headers: {Host: " + host + "}}")
     assert [t.name for t in p.targets] == [expected]
+
+
+SNIPPETS = [
+    SUBSETS,
+    vs("  - route: [{destination: {host: reviews, subset: v1}, weight: 1}, {destination: {host: reviews, subset: v2}, weight: 3}]"),
+    vs("  - match: [{uri: {prefix: /api}}]\n    redirect: {uri: /v2}\n  - route: [{destination: {host: ratings.foo.svc.cluster.local}}]")
+    .split("---")[0].replace("reviews-vs", "other-vs"),
+    "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: p, namespace: istio-system}\n"
+    "spec: {mtls: {mode: STRICT}}\n",
+    "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: a, namespace: default}\nspec: {}\n",
+    "apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: {name: s, namespace: default}\n"
+    "spec: {egress: [{hosts: ['./*']}], outboundTrafficPolicy: {mode: REGISTRY_ONLY}}\n",
+    "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: e}\n"
+    "spec: {hosts: [httpbin.org], ports: [{number: 80, name: http, protocol: HTTP}], resolution: DNS}\n",
+    "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: gw}\n"
+    "spec: {selector: {istio: ingressgateway}, servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ['*']}]}\n",
+    "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: ingress}\n"
+    "spec: {hosts: ['*'], gateways: [gw], http: [{route: [{destination: {host: reviews, subset: v2}}]}]}\n",
+    "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: tls, namespace: foo}\n"
+    "spec: {host: '*.local', trafficPolicy: {tls: {mode: DISABLE}}}\n",
+]
+STREAMS = ["{from: default/productpage, to: 'reviews:9080'}", "{from: foo/sleep, to: 'reviews.default:9080/api/x'}",
+           "{from: legacy/curl, to: 'reviews.default'}", "{from: default/productpage, to: 'http://httpbin.org/get'}",
+           "{from: external, to: 'http://any.example.com/'}", "{from: foo/sleep, to: 'db.default:5432'}",
+           "{from: default/productpage, to: 'https://www.google.com'}", "{from: foo/sleep, to: 'ratings:9090'}"]
+
+
+@given(st.lists(st.sampled_from(range(len(SNIPPETS))), unique=True, max_size=len(SNIPPETS)),
+       st.sampled_from(STREAMS))
+def test_any_mix_of_config_plans_every_stream_consistently(chosen, stream):
+    config = "\n---\n".join(SNIPPETS[i] for i in sorted(chosen)) or "apiVersion: v1\nkind: Namespace\nmetadata: {name: x}"
+    p = plan(config, stream)
+    assert (p.immediate is None) == bool(p.targets)
+    for t in p.targets:
+        assert t.weight > 0 and (t.exists or not t.connections)
+        for c in t.connections:
+            assert c.tls in ("mtls", "plaintext", "tls") and c.refused in ("", "reset", "UF", "UC")
+    if not p.sender_sidecar:
+        assert p.uncertain == () and all(c.tls == "plaintext" for t in p.targets for c in t.connections)
