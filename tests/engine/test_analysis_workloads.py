@@ -180,10 +180,10 @@ def test_namespace_of_pods_exists_without_an_object():
 PORT_NAMES = "service.PortNameAnalyzer"
 
 
-def service(name, ports, ns="my-namespace1", labels=""):
+def service(name, ports, ns="my-namespace1", labels="", selector=""):
     meta = f"  labels: {{{labels}}}\n" if labels else ""
     return (f"apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\n  namespace: {ns}\n{meta}spec:\n"
-            f"  selector: {{app: {name}}}\n  ports:\n" + "".join(f"  - {p}\n" for p in ports) + "---\n")
+            f"  selector: {{{selector or 'app: ' + name}}}\n  ports:\n" + "".join(f"  - {p}\n" for p in ports) + "---\n")
 
 
 @pytest.mark.parametrize("ports, expected", [
@@ -242,3 +242,34 @@ def test_namespace_with_more_than_one_injection_label():
         "Warning [IST0123] (Namespace mixed t.yaml:13) The namespace has more than one type of injection labels "
         "[istio.io/rev=canary istio.io/dataplane-mode=ambient], which may lead to undefined behavior. Make sure "
         "only one injection label exists."]
+
+
+DEPLOYMENTS = "deployment.MultiServiceAnalyzer"
+
+
+def deployment(name, labels, annotations=""):
+    meta = f"      annotations: {{{annotations}}}\n" if annotations else ""
+    return (f"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: bookinfo\nspec:\n"
+            f"  template:\n    metadata:\n{meta}      labels: {{{labels}}}\n    spec:\n"
+            f"      containers: [{{name: app, image: app}}]\n---\n")
+
+
+def test_services_disagreeing_about_a_deployment():
+    """deployment-multi-service.yaml: same port with two protocols (IST0116), one targetPort behind two ports
+    (IST0137); a Deployment outside the mesh, or Services in another namespace, say nothing."""
+    ns = namespace("bookinfo", "istio-injection: enabled")
+    protocols = (deployment("details-v1", "app: details, version: v1")
+                 + service("details-tcp", ["{port: 9080, name: tcp, protocol: TCP}"], ns="bookinfo", selector="app: details")
+                 + service("details-http", ["{port: 9080, name: http, protocol: HTTP}"], ns="bookinfo", selector="app: details"))
+    assert run(DEPLOYMENTS, ns + protocols) == [
+        "Warning [IST0116] (Deployment bookinfo/details-v1 t.yaml:10) This deployment details-v1 is associated with "
+        "multiple services using port 9080 but different protocols: [bookinfo/details-http bookinfo/details-tcp]"]
+    ports = (deployment("cp", "app: cp")
+             + service("cp-1", ["{port: 9080, name: tcp, targetPort: 9080}"], ns="bookinfo", selector="app: cp")
+             + service("cp-2", ["{port: 9090, name: http, targetPort: 9080}"], ns="bookinfo", selector="app: cp"))
+    assert run(DEPLOYMENTS, ns + ports) == [
+        "Warning [IST0137] (Deployment bookinfo/cp t.yaml:10) This deployment cp is associated with multiple services "
+        '[bookinfo/cp-1 bookinfo/cp-2] using targetPort "9080" but different ports: [9080 9090].']
+    assert run(DEPLOYMENTS, ns + protocols.replace("app: details, version: v1}", "app: details, version: v1}\n"
+                                                   "      annotations: {sidecar.istio.io/inject: 'false'}")) == []
+    assert run(DEPLOYMENTS, ns.replace("enabled", "disabled") + protocols) == []
