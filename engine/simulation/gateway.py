@@ -79,8 +79,12 @@ def _route(hop, host: str) -> Action:
     where = gw.reference(f"spec.servers[{index}]")
     protocol = (server.port.protocol or "").upper()
     tls_mode = str(server.tls.mode) if server.tls is not None and server.tls.mode else ""
-    if server.tls is not None and server.tls.https_redirect and not hop.app_tls:
-        hop.step("listener", f"server {index} of {gw.ref} redirects http to https (301)", where)
+    redirecting = next(((g, i) for g, i, s in fitting if s.tls is not None and s.tls.https_redirect), None)
+    if redirecting is not None and not hop.app_tls:
+        # Envoy cannot redirect per route: one redirecting server makes the whole vhost redirect
+        # (gateway_simulation_test.go "mixed httpsRedirect with routes").
+        g, i = redirecting
+        hop.step("listener", f"server {i} of {g.ref} redirects http to https (301)", g.reference(f"spec.servers[{i}]"))
         return Action(immediate=Outcome(301, (), f"redirect to https://{host}{hop.facts.path}"))
     terminates = protocol in HTTP_SERVERS and (protocol != "HTTPS" or tls_mode in TERMINATING)
     if protocol in ("HTTPS", "TLS") and not hop.app_tls or protocol in ("HTTP", "HTTP2", "GRPC") and hop.app_tls:

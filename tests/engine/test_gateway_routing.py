@@ -259,3 +259,21 @@ spec:
                  .replace("hosts: [nginx.example.com]\n  gateways", "hosts: [nginx.example.com, other.example.com]\n  gateways"),
                  "{from: external, to: 'https://nginx.example.com'}")
     assert other.immediate is not None and other.immediate.status is None
+
+
+def test_https_redirect_on_any_server_for_the_host_redirects_the_whole_vhost():
+    # gateway_simulation_test.go "mixed httpsRedirect with routes": ErrTLSRedirect even with routes.
+    plain = GATEWAY.replace("name: bookinfo-gateway", "name: plain")
+    redirecting = GATEWAY.replace("name: bookinfo-gateway", "name: redirecting").replace(
+        "hosts: [\"bookinfo.example.com\"", "tls: {httpsRedirect: true}\n      hosts: [\"bookinfo.example.com\"")
+    vs = VS.replace("[bookinfo-gateway]", "[plain, redirecting]")
+    p = plan(plain + "---\n" + redirecting + "---\n" + vs)
+    assert (p.immediate.status, p.targets) == (301, ())
+
+
+def test_vs_host_star_serves_the_server_hosts_only():
+    # gateway_simulation_test.go TestHTTPGateway "simple http and virtual service": host mismatch -> no vhost.
+    star = VS.replace('hosts: ["bookinfo.example.com"]', 'hosts: ["*"]')
+    assert [t.service for t in plan(GATEWAY + "---\n" + star).targets] == ["productpage"]
+    p = plan(GATEWAY + "---\n" + star, "{from: external, to: 'http://bad.example.com/productpage'}")
+    assert (p.immediate.status, p.immediate.flags) == (404, ("NR",))
