@@ -273,3 +273,28 @@ def test_services_disagreeing_about_a_deployment():
     assert run(DEPLOYMENTS, ns + protocols.replace("app: details, version: v1}", "app: details, version: v1}\n"
                                                    "      annotations: {sidecar.istio.io/inject: 'false'}")) == []
     assert run(DEPLOYMENTS, ns.replace("enabled", "disabled") + protocols) == []
+
+
+CERTIFICATES = "gateway.CertificateAnalyzer"
+
+
+def tls_gateway(name, ns, credential, selector="istio: ingressgateway"):
+    return (f"apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: {name}\n  namespace: {ns}\nspec:\n"
+            f"  selector:\n    {selector}\n  servers:\n  - port: {{number: 443, name: https, protocol: HTTPS}}\n"
+            f"    tls: {{mode: SIMPLE, credentialName: {credential}}}\n    hosts: [{name}.example.com]\n---\n")
+
+
+def test_duplicate_certificates():
+    """gateway-duplicate-certificate.yaml: same credentialName on overlapping selectors; a selector that is not a
+    subset of the other's is not reported; different credentials say nothing."""
+    internal = "istio: ingressgateway\n    type: internal"
+    text = (tls_gateway("gw-01", "istio-system", "wildcard") + tls_gateway("gw-02", "istio-system", "wildcard")
+            + tls_gateway("gw-03", "default", "other") + tls_gateway("gw-04", "istio-system", "other", internal)
+            + tls_gateway("gw-05", "istio-system", "a") + tls_gateway("gw-06", "istio-system", "b"))
+    assert run(CERTIFICATES, text) == [
+        "Warning [IST0138] (Gateway default/gw-03 t.yaml:30) Duplicate certificate in multiple gateways "
+        "[default/gw-03 istio-system/gw-04] may cause 404s if clients re-use HTTP2 connections.",
+        "Warning [IST0138] (Gateway istio-system/gw-01 t.yaml:4) Duplicate certificate in multiple gateways "
+        "[istio-system/gw-01 istio-system/gw-02] may cause 404s if clients re-use HTTP2 connections.",
+        "Warning [IST0138] (Gateway istio-system/gw-02 t.yaml:17) Duplicate certificate in multiple gateways "
+        "[istio-system/gw-02 istio-system/gw-01] may cause 404s if clients re-use HTTP2 connections."]

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from engine.analysis.analyzers import (
-    authorization_policies, deployment_services, deprecation, dr_ca_certificates, dr_subsets, gateway_conflicts,
-    gateway_ports, hint_dr_tls, hint_root_selector, hint_shadowed_vs, hint_short_host, hint_strict_plaintext,
-    injection, se_addresses, service_port_names, sidecar_default_selector, sidecar_selector,
-    vs_conflicting_mesh_hosts, vs_destination_hosts, vs_destination_rules, vs_gateways,
+    authorization_policies, deployment_services, deprecation, dr_ca_certificates, dr_subsets,
+    gateway_certificates, gateway_conflicts, gateway_ports, hint_dr_tls, hint_root_selector,
+    hint_shadowed_vs, hint_short_host, hint_strict_plaintext, injection, se_addresses, service_port_names,
+    sidecar_default_selector, sidecar_selector, vs_conflicting_mesh_hosts, vs_destination_hosts,
+    vs_destination_rules, vs_gateways,
 )
 from engine.diagnostics import Diagnostic
 
@@ -37,6 +38,7 @@ ANALYZERS: tuple[Analyzer, ...] = tuple(sorted((Analyzer.of(m) for m in (
     deprecation,
     dr_ca_certificates,
     dr_subsets,
+    gateway_certificates,
     gateway_conflicts,
     gateway_ports,
     hint_dr_tls,
