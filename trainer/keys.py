@@ -57,7 +57,7 @@ class Keys:
         fd = self.stream.fileno()
         saved = termios.tcgetattr(fd)
         try:
-            tty.setraw(fd)
+            tty.setraw(fd, termios.TCSANOW)  # not TCSAFLUSH: keys typed ahead must survive
             # os.read, not the text layer: it returns the keypress itself, escape sequences whole
             char = os.read(fd, 8).decode("utf-8", errors="ignore")
         finally:

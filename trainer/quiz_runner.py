@@ -206,7 +206,7 @@ def run_quiz(app: App, deck: str | None = None, limit: int | None = None) -> vie
         new_done, _ = queries.done_today(store, now, app.tz)
         limit_reached = new_done >= settings.new_per_day
         app.out.print(view.nothing_due_view(queries.next_due(store, now, deck), now, new_left,
-                                            limit_reached))
+                                            limit_reached, app.tz))
         if not (new_left and limit_reached) or app.input.key() != "n":
             return None
         session = build_session(store, now, settings, app, deck, limit, extra_new=EXTRA_NEW)

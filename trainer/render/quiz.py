@@ -6,7 +6,7 @@ Pure functions from values to renderables; styles are named in render/theme.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from rich.console import Group
 from rich.text import Text
@@ -125,11 +125,11 @@ def summary_view(summary: Summary) -> Text:
 
 
 def nothing_due_view(next_due: datetime | None, now: datetime, new_left: int,
-                     limit_reached: bool) -> Text:
+                     limit_reached: bool, tz: tzinfo | None = None) -> Text:
     if next_due is None:
         text = Text("Nothing due: no card has been reviewed yet.")
     else:
-        local = next_due.astimezone()
+        local = next_due.astimezone(tz)
         wait = "now" if next_due <= now else f"in {duration(next_due - now)}"
         text = Text(f"Nothing due. Next card due {wait} ({local:%a %d %b %H:%M}).")
     if new_left and limit_reached:
