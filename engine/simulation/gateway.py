@@ -101,7 +101,7 @@ def _route(hop, host: str) -> Action:
     if denied.denied:
         hop.step("authz", f"gateway: {denied.detail}", denied.reference)
         return Action(immediate=Outcome(403, (), "RBAC: access denied"))
-    bound = _bound_services(hop, host, fitting, keys)
+    bound = _bound_services(hop, host, fitting)
     if not bound:
         hop.step("virtualservice", f"no VirtualService bound to {', '.join(sorted(keys))} for {host}: 404 NR")
         return Action(immediate=NO_ROUTE)
@@ -125,16 +125,16 @@ def _route(hop, host: str) -> Action:
     return Action(immediate=Outcome(None, (), "no tcp/tls route on the gateway"))
 
 
-def _bound_services(hop, host: str, servers, keys: set[str]) -> list[Resource]:
+def _bound_services(hop, host: str, servers) -> list[Resource]:
+    """VSs for this host that name a Gateway whose own server (on this port) admits one of the
+    VS's hosts from the VS's namespace, exported to the gateway's namespace."""
     out = []
     for _, vs in hop.mesh.virtual_services.lookup(host):
         if vs in out or not exported_to(vs.spec.export_to, vs.namespace, hop.namespace):
             continue
-        resolver = gateway_resolver(vs)
-        if not {resolver(g) for g in vs.spec.gateways} & keys:
-            continue
+        named = {gateway_resolver(vs)(g) for g in vs.spec.gateways}
         vs_hosts = [resolve(h, vs.namespace) for h in vs.spec.hosts]
-        if any(_server_host_admits(entry, gw, vs.namespace, vh)
+        if any(f"{gw.namespace}/{gw.name}" in named and _server_host_admits(entry, gw, vs.namespace, vh)
                for gw, _, s in servers for entry in s.hosts for vh in vs_hosts):
             out.append(vs)
     return sorted(out, key=lambda v: v.order)

@@ -277,3 +277,31 @@ def test_vs_host_star_serves_the_server_hosts_only():
     assert [t.service for t in plan(GATEWAY + "---\n" + star).targets] == ["productpage"]
     p = plan(GATEWAY + "---\n" + star, "{from: external, to: 'http://bad.example.com/productpage'}")
     assert (p.immediate.status, p.immediate.flags) == (404, ("NR",))
+
+
+def test_namespace_scoped_server_hosts_disambiguate_virtual_services():
+    # gateway_simulation_test.go "multiple wildcards with virtual service disambiguator".
+    gateways = "".join(f"""
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {{name: {name}, namespace: default}}
+spec:
+  selector: {{istio: ingressgateway}}
+  servers: [{{port: {{number: 80, name: http, protocol: HTTP}}, hosts: ["{ns}/*.example.com"]}}]
+---""" for name, ns in (("alpha", "team"), ("beta", "default")))
+    vss = "".join(f"""
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {{name: vs, namespace: {ns}}}
+spec:
+  hosts: ["{ns}.example.com"]
+  gateways: [default/{gw}]
+  http: [{{route: [{{destination: {{host: {dest}, port: {{number: 9080}}}}}}]}}]
+---""" for ns, gw, dest in (("team", "alpha", "reviews.default.svc.cluster.local"), ("default", "beta", "productpage")))
+    team = plan(gateways + vss, "{from: external, to: 'http://team.example.com/'}")
+    assert [t.service for t in team.targets] == ["reviews"]
+    default = plan(gateways + vss, "{from: external, to: 'http://default.example.com/'}")
+    assert [t.service for t in default.targets] == ["productpage"]
+    crossed = plan(gateways + vss.replace("gateways: [default/alpha]", "gateways: [default/beta]"),
+                   "{from: external, to: 'http://team.example.com/'}")
+    assert (crossed.immediate.status, crossed.immediate.flags) == (404, ("NR",))   # beta admits only default/*
