@@ -95,6 +95,9 @@ def plan_hop(mesh: Mesh, sender: Sender, target: Target, stream: Stream, backend
     hop, request = make_hop(mesh, sender, target, stream, where, backends)
     hop.step("sender", f"{sender.ref} ({'sidecar' if sender.sidecar else 'no sidecar'})",
              mesh.stream_reference(stream, "from"))
+    if sender.mixed:
+        hop.doubt(f"{sender.ref} has pods that differ in labels, sidecar or service account: the stream is "
+                  f"planned as sent from {sender.pod.name}")
     action = route_from_sidecar(hop, target, where) if sender.sidecar else bare_app(hop, target, where)
     return finish(hop, request, action, sender)
 

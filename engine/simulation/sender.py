@@ -29,6 +29,7 @@ class Sender:
     namespace: str
     sidecar: bool
     gateway: bool = False          # an Istio gateway Envoy (routes with gateway VirtualServices)
+    mixed: bool = False            # its pods differ (labels, sidecar, account): planned for the first
 
     @property
     def labels(self) -> dict[str, str]:
@@ -65,7 +66,9 @@ def find_sender(mesh: Mesh, ref: str, where: str) -> Sender:
                                "write `from: <namespace>/<workload>` or `from: external`")
     pod = pods[0]
     namespace = ref.rpartition("/")[0] or pod.namespace
-    return Sender(ref if "/" in ref else f"{namespace}/{ref}", pod, namespace, pod.sidecar, pod.gateway)
+    mixed = any((p.labels, p.sidecar, p.service_account) != (pod.labels, pod.sidecar, pod.service_account)
+                for p in pods)
+    return Sender(ref if "/" in ref else f"{namespace}/{ref}", pod, namespace, pod.sidecar, pod.gateway, mixed)
 
 
 def parse_target(to: str) -> Target:

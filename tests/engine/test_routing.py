@@ -555,3 +555,10 @@ def test_any_mix_of_config_plans_every_stream_consistently(chosen, stream):
             assert c.tls in ("mtls", "plaintext", "tls") and c.refused in ("", "reset", "UF", "UC")
     if not p.sender_sidecar:
         assert p.uncertain == () and all(c.tls == "plaintext" for t in p.targets for c in t.connections)
+
+
+def test_a_service_as_sender_with_differing_pods_says_which_pod_was_planned():
+    # DESIGN.md: `from` may name a service (any of its workloads); sourceLabels differ per pod.
+    p = plan("", "{from: default/reviews, to: 'reviews:9080'}")
+    assert any("reviews-v1-0" in u for u in p.uncertain)
+    assert plan("", "{from: default/productpage, to: 'reviews:9080'}").uncertain == ()
