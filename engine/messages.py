@@ -98,6 +98,11 @@ MESSAGES: dict[str, Message] = dict([
     _m("IST0145", "ConflictingGateways", E,
        "Conflict with gateways %s (workload selector %s, port %s, hosts %v).",
        "Gateway should not have the same selector, port and matched hosts of server"),
+    _m("IST0149", "JwtClaimBasedRoutingWithoutRequestAuthN", E,
+       "The virtual service uses the JWT claim based routing (key: %s) but found no request authentication for the "
+       "gateway (%s) pod (%s). The request authentication must first be applied for the gateway pods to validate "
+       "the JWT token and make the claims available for routing.",
+       "Virtual service using JWT claim based routing without request authentication."),
     _m("IST0162", "GatewayPortNotDefinedOnService", W,
        "The gateway is listening on a target port (port %d) that is not defined in the Service associated with its "
        "workload instances (Pod selector %s). If you need to access the gateway port through the gateway Service, "

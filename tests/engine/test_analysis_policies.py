@@ -15,7 +15,8 @@ from engine.config import load_config_text
 def run(name: str, text: str) -> list[str]:
     analyzer = next(a for a in ANALYZERS if a.name == name)
     config = load_config_text(text, "t.yaml")
-    return [d.render() for d in analyze(config, analyzers=(analyzer,)) if d.layer == "analysis"]
+    config.rejected, config.notes = [], []      # only what this analyzer says
+    return [d.render() for d in analyze(config, analyzers=(analyzer,))]
 
 
 def messages(name, text):

@@ -12,7 +12,8 @@ from engine.config import load_config_text
 def run(name: str, text: str) -> list[str]:
     analyzer = next(a for a in ANALYZERS if a.name == name)
     config = load_config_text(text, "t.yaml")
-    return [d.render() for d in analyze(config, analyzers=(analyzer,)) if d.layer == "analysis"]
+    config.rejected, config.notes = [], []      # only what this analyzer says
+    return [d.render() for d in analyze(config, analyzers=(analyzer,))]
 
 
 def vs(name, body, ns="default", meta=""):
@@ -234,3 +235,29 @@ def test_deprecated_fields():
         "deprecated; use HTTPRoute.fault.delay.percentage"]
     assert run(DEPRECATION, text.replace("percent: 50", "percentage: {value: 50}")
                .replace("    egressProxy: {host: foo.bar, subset: shiny, port: {number: 5000}}\n", "")) == []
+
+
+JWT = "virtualservice.JWTClaimRouteAnalyzer"
+CLAIM_VS = vs("claims", "  hosts: [shop.example.com]\n  gateways: [istio-system/public]\n  http:\n  - match:\n"
+                        "    - headers:\n        '@request.auth.claims.group': {exact: admin}\n"
+                        "    route:\n    - destination: {host: shop}\n")
+PUBLIC_GW = GW.format(name="public", ns="istio-system", hosts="shop.example.com")
+
+
+def request_authentication(ns, selector=""):
+    sel = f"  selector:\n    matchLabels: {{{selector}}}\n" if selector else ""
+    return (f"apiVersion: security.istio.io/v1\nkind: RequestAuthentication\nmetadata:\n  name: jwt\n  namespace: {ns}\n"
+            f"spec:\n{sel}  jwtRules:\n  - issuer: https://issuer.example.com\n---\n")
+
+
+def test_jwt_claim_routing_needs_request_authentication_on_the_gateway():
+    """virtualservice_jwtclaimroute.yaml: claims exist only after a RequestAuthentication validated the token."""
+    assert run(JWT, PUBLIC_GW + CLAIM_VS) == [
+        "Error [IST0149] (VirtualService default/claims t.yaml:12) The virtual service uses the JWT claim based routing "
+        "(key: @request.auth.claims.group) but found no request authentication for the gateway (istio-system/public) "
+        "pod (istio-ingressgateway-0). The request authentication must first be applied for the gateway pods to "
+        "validate the JWT token and make the claims available for routing."]
+    assert run(JWT, PUBLIC_GW + CLAIM_VS + request_authentication("istio-system", "istio: ingressgateway")) == []
+    assert run(JWT, PUBLIC_GW + CLAIM_VS + request_authentication("istio-system")) == []
+    assert len(run(JWT, PUBLIC_GW + CLAIM_VS + request_authentication("default"))) == 1
+    assert run(JWT, PUBLIC_GW + CLAIM_VS.replace("@request.auth.claims.group", "x-group")) == []

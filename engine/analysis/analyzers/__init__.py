@@ -15,7 +15,7 @@ from engine.analysis.analyzers import (
     gateway_certificates, gateway_conflicts, gateway_ports, hint_dr_tls, hint_root_selector,
     hint_shadowed_vs, hint_short_host, hint_strict_plaintext, injection, se_addresses, service_port_names,
     sidecar_default_selector, sidecar_selector, vs_conflicting_mesh_hosts, vs_destination_hosts,
-    vs_destination_rules, vs_gateways,
+    vs_destination_rules, vs_gateways, vs_jwt_claims,
 )
 from engine.diagnostics import Diagnostic
 
@@ -55,4 +55,5 @@ ANALYZERS: tuple[Analyzer, ...] = tuple(sorted((Analyzer.of(m) for m in (
     vs_destination_hosts,
     vs_destination_rules,
     vs_gateways,
+    vs_jwt_claims,
 )), key=lambda a: a.name))
