@@ -37,13 +37,16 @@ def count_new(store: Store, now: datetime, deck: str | None) -> int:
 
 
 def done_today(store: Store, now: datetime, tz: tzinfo | None) -> tuple[int, int]:
-    """(new cards introduced, reviews done) since today's 4 am, undone answers excluded."""
+    """(new cards introduced, reviews done) since today's 4 am, undone answers excluded.
+
+    Later learning steps of a card introduced today are not reviews (Anki counts them apart)."""
+    start = ts(day_start(now, tz))
     rows = store.conn.execute(
-        "SELECT was_new, count(*) FROM review_log r WHERE r.at >= ? AND +r.kind = 'card' "
-        "AND r.action = 'rate' AND NOT EXISTS (SELECT 1 FROM review_log u WHERE u.undoes = r.id) "
-        "GROUP BY was_new", (ts(day_start(now, tz)),)).fetchall()
-    counts = dict(rows)
-    return counts.get(1, 0), counts.get(0, 0)
+        "SELECT r.item, r.was_new FROM review_log r WHERE r.at >= ? AND +r.kind = 'card' "
+        "AND r.action = 'rate' AND NOT EXISTS (SELECT 1 FROM review_log u WHERE u.undoes = r.id)",
+        (start,)).fetchall()
+    introduced = {item for item, was_new in rows if was_new}
+    return len(introduced), sum(1 for item, was_new in rows if item not in introduced)
 
 
 def next_due(store: Store, now: datetime, deck: str | None) -> datetime | None:
@@ -95,3 +98,8 @@ def sibling_keys(store: Store, ids: list[str]) -> dict[str, tuple[str, str]]:
                 f"SELECT id, deck, section FROM cards WHERE id IN ({marks})", chunk):
             out[card_id] = (deck, section or "")
     return out
+
+
+def deck_ids(store: Store) -> list[str]:
+    return [r[0] for r in store.conn.execute(
+        "SELECT DISTINCT deck FROM cards WHERE retired_at IS NULL ORDER BY deck")]

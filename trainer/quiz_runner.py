@@ -14,6 +14,7 @@ from datetime import datetime
 from trainer import queries, storage
 from trainer.app import App
 from trainer.deckfile import Card
+from trainer.errors import TrainerError
 from trainer.keys import ENTER, QUIT, SPACE
 from trainer.questions.base import KEY, LINE, REVEAL, ask, option_key
 from trainer.render import quiz as view
@@ -198,6 +199,8 @@ def run_quiz(app: App, deck: str | None = None, limit: int | None = None) -> vie
     now = app.now()
     for problem in sync(store, app.deck_files(), now).problems:
         app.out.print(f"warning: {problem}; its cards are as last loaded", style="md.warn")
+    if deck is not None and deck not in (known := queries.deck_ids(store)):
+        raise TrainerError(f"no deck {deck!r}", hint=f"known decks: {', '.join(known) or 'none'}")
     settings = storage.load_settings(store)
     session = build_session(store, now, settings, app, deck, limit)
     seed = app.seed if app.seed is not None else random.Random().randrange(2**32)

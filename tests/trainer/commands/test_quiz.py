@@ -189,7 +189,8 @@ def test_limit_and_deck_options(home):
     result = run(home, "\n3\n", args=("quiz", "--limit", "1", "--deck", "mesh"))
     assert "left 1" in result.output and "What is beta?" not in result.output
     other = run(home, "", args=("quiz", "--deck", "nope"))
-    assert "Nothing due" in other.output
+    assert other.exit_code == 2
+    assert other.output == "meshdrill: error: no deck 'nope' (known decks: mesh)\n"
 
 
 def test_typed_answer_enter_accepts_the_proposed_rating(home):
@@ -228,3 +229,34 @@ def test_corrupt_database_is_one_clear_line(home):
     assert result.exit_code == 2
     assert "not a readable meshdrill database" in result.output
     assert "Traceback" not in result.output
+
+
+def test_eighth_lapse_is_announced_as_a_leech_and_suspended(home):
+    run(home, "q\n")  # sync the deck
+    store = Store(home / "data" / "meshdrill.db")
+    from trainer.scheduling import AGAIN, EASY, GOOD, Settings
+    from trainer.storage import record_review
+
+    state = record_review(store, "card", "alpha", EASY, T0 - timedelta(days=400), Settings()).state
+    for _ in range(7):
+        state = record_review(store, "card", "alpha", AGAIN, state.due, Settings()).state
+        state = record_review(store, "card", "alpha", GOOD, state.due, Settings()).state
+    store.close()
+    result = run(home, "\n1\nq\n", clock=Clock(max(state.due, T0)))
+    assert "leech: 'alpha' was forgotten 8 times; it is tagged and suspended." in result.output
+    assert state_of(home, "alpha") == (True, True, 8)
+
+
+def state_of(home, item):
+    s = state(home, item)
+    return s.leech, s.suspended, s.lapses
+
+
+def test_learning_steps_of_todays_new_cards_do_not_use_up_the_review_limit(home):
+    run(home, "", args=("config", "reviews-per-day", "1"))
+    run(home, "\n1\n\n1\n\n1\n\n3\n\n3\n\n3\n")  # three new cards, each seen twice
+    store = Store(home / "data" / "meshdrill.db")
+    from trainer.queries import done_today
+
+    assert done_today(store, T0 + timedelta(minutes=5), timezone.utc) == (3, 0)
+    store.close()
