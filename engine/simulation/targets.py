@@ -57,8 +57,9 @@ def service_target(hop: Hop, svc: Service, port: int | None, subset: str | None,
     pods = [p for p in mesh.inventory.service_pods(svc) if p.matches(selector)] if svc.selector else []
     steps.append(TraceStep("endpoint", f"{len(pods)} endpoint(s) of {svc.host}:{port}"
                            + (f" with labels {labels_text(selector)}" if subset else "")))
+    serves_tls = sp.protocol in ("HTTPS", "TLS")
     connections = tuple(pod_connection(hop, pod, cp.tls, cp.tls_reference, target_port, svc.namespace,
-                                       service_port=port) for pod in pods)
+                                       service_port=port, app_serves_tls=serves_tls) for pod in pods)
     return ClusterTarget(cluster_name(port, subset, svc.host), svc.name, svc.namespace, port, subset, weight,
                          connections=connections, lb=pol.load_balancer(cp.load_balancer, hop.hash_source()),
                          pool=pol.connection_pool(cp.connection_pool), outlier=pol.outlier_policy(cp.outlier_detection),
@@ -74,7 +75,8 @@ def endpoint_of(pod: Pod) -> Endpoint:
 
 
 def pod_connection(hop: Hop, pod: Pod, dr_tls, tls_reference: str, target_port: int, service_namespace: str,
-                   *, proxy: bool | None = None, service_port: int | None = None, auto_mtls: bool = True) -> Connection:
+                   *, proxy: bool | None = None, service_port: int | None = None, auto_mtls: bool = True,
+                   app_serves_tls: bool = False) -> Connection:
     """This hop's client reaching one pod: TLS, then AuthorizationPolicy, then the app (or, for a
     gateway pod, the gateway's own routing, summarised: gateway.py `through_gateway`)."""
     mesh = hop.mesh
@@ -83,7 +85,8 @@ def pod_connection(hop: Hop, pod: Pod, dr_tls, tls_reference: str, target_port: 
         sent = client_tls(mesh, dr_tls, tls_reference, pod, target_port, service_namespace, auto_mtls=auto_mtls)
     else:
         sent = TlsDecision("plaintext", detail="the client has no sidecar: plaintext")
-    decision = server_accepts(mesh, sent, pod, target_port, client_is_proxy=proxy)
+    decision = server_accepts(mesh, sent, pod, target_port, client_is_proxy=proxy, http=hop.http,
+                              app_serves_tls=app_serves_tls)
     hop.doubt(decision.uncertain)
     steps = [TraceStep("tls", f"{pod.name}: {decision.tls}"
                        + (f", refused ({decision.refused})" if decision.refused else "") + f" — {decision.detail}",

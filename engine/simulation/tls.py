@@ -111,14 +111,18 @@ def client_tls(mesh: Mesh, dr_tls: ClientTLSSettings | None, tls_reference: str,
     return TlsDecision("mtls", detail="auto mTLS: the endpoint has a sidecar")
 
 
-def server_accepts(mesh: Mesh, sent: TlsDecision, pod: Pod, target_port: int, client_is_proxy: bool) -> TlsDecision:
-    """The server sidecar (or bare app) meets what the client sent: the matrix of §6."""
+def server_accepts(mesh: Mesh, sent: TlsDecision, pod: Pod, target_port: int, client_is_proxy: bool,
+                   *, http: bool = True, app_serves_tls: bool = False) -> TlsDecision:
+    """The server sidecar (or bare app) meets what the client sent: the matrix of §6.
+
+    `http`: the port carries HTTP (PERMISSIVE passes other TLS through as opaque TCP on TCP
+    ports, §5); `app_serves_tls`: an https/tls port, whose app terminates TLS itself."""
     if pod.gateway:
         # A gateway's listeners come from Gateway servers, not PeerAuthentication; they accept
         # the Istio mTLS that auto mTLS sends them (istio egress-gateway tasks rely on it).
         return TlsDecision(sent.tls, detail=f"{sent.detail}; gateway listener", reference=sent.reference)
     if not pod.sidecar:
-        if sent.tls == "plaintext":
+        if sent.tls == "plaintext" or (sent.tls == "tls" and app_serves_tls):
             return sent
         return TlsDecision(sent.tls, "UF", "TLS sent to an app without a sidecar: the handshake fails",
                            sent.reference)
@@ -137,7 +141,7 @@ def server_accepts(mesh: Mesh, sent: TlsDecision, pod: Pod, target_port: int, cl
         if sent.tls == "plaintext":
             return TlsDecision("plaintext", detail=f"{sent.detail}; server DISABLE", reference=sent.reference or where)
         return TlsDecision(sent.tls, "UF", "TLS to a server with mTLS DISABLE: the handshake fails", where)
-    if sent.tls == "tls":
+    if sent.tls == "tls" and http:
         return TlsDecision("tls", "UF", "non-Istio TLS to a PERMISSIVE HTTP port: no filter chain", where)
     return TlsDecision(sent.tls, detail=f"{sent.detail}; server PERMISSIVE", reference=sent.reference or where)
 

@@ -137,3 +137,26 @@ def test_auto_mtls_off_sends_plaintext():
     # §6 rule 3: auto mTLS off and no DR tls -> plaintext (the pre-1.5 "503 after adding a DR").
     off = "apiVersion: meshdrill/v1\nkind: Topology\nspec: {meshConfig: {enableAutoMtls: false}}\n"
     assert conn(off + "---\n" + pa("STRICT"), SC)[:2] == ("plaintext", "UC")
+
+
+def test_tls_origination_to_an_app_serving_https_without_sidecar_is_fine():
+    # DR tls SIMPLE originates TLS; an https-* port's app terminates it itself.
+    https = TOPOLOGY.replace("    - name: plain\n      ports: [{name: http, port: 80}]",
+                             "    - name: plain\n      ports: [{name: https, port: 80}]")
+    text = https + "\n---\n" + dr("SIMPLE", "plain") + \
+        "\n---\napiVersion: meshdrill/v1\nkind: Traffic\nspec:\n  streams:\n  - " + TO_PLAIN
+    mesh = build_mesh(load_config_text(text, "t.yaml"))
+    c = plan_stream(mesh, mesh.streams[0]).targets[0].connections[0]
+    assert (c.tls, c.refused) == ("tls", "")
+    assert conn(dr("SIMPLE", "plain"), TO_PLAIN)[:2] == ("tls", "UF")      # an http port: the app speaks plaintext
+
+
+def test_permissive_passes_other_tls_through_on_a_tcp_port():
+    # §5 PERMISSIVE: on a TCP port, non-Istio TLS passes as opaque TCP; on an HTTP port it has no chain.
+    tcp = TOPOLOGY.replace("ports: [{name: http, port: 80, targetPort: 8080}]",
+                           "ports: [{name: tcp, port: 80, targetPort: 8080}]")
+    text = tcp + "\n---\n" + dr("SIMPLE") + "\n---\napiVersion: meshdrill/v1\nkind: Traffic\nspec:\n  streams:\n  - " + SC
+    mesh = build_mesh(load_config_text(text, "t.yaml"))
+    c = plan_stream(mesh, mesh.streams[0]).targets[0].connections[0]
+    assert (c.tls, c.refused) == ("tls", "")
+    assert conn(dr("SIMPLE"), SC)[:2] == ("tls", "UF")
