@@ -56,9 +56,6 @@ class ItemState:
     leech: bool = False
     buried_until: datetime | None = None
 
-    def is_available(self, now: datetime) -> bool:
-        return not self.suspended and (self.buried_until is None or self.buried_until <= now)
-
 
 def learner_day(now: datetime, tz: tzinfo | None = None) -> date:
     """The learner's calendar day for `now`: days roll over at 4 am local time, as in Anki."""

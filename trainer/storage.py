@@ -1,7 +1,7 @@
 """Storage: one SQLite file (`$MESHDRILL_HOME/meshdrill.db`), schema versioned with migrations.
 
-The append-only `review_log` is the source of truth: every rating, bury, suspend and undo is a
-row, never updated or deleted (an undo is a new row naming the row it cancels). `item_state` is
+The append-only `review_log` is the source of truth: every rating, bury, suspend, unsuspend
+and undo is a row, never updated or deleted (an undo is a new row naming the row it cancels). `item_state` is
 a cache of the scheduler state that `replay` rebuilds from the log at any time.
 
 Every write is one `BEGIN IMMEDIATE` transaction in WAL mode, so a kill -9 loses at most the
@@ -31,7 +31,6 @@ from trainer.errors import TrainerError
 from trainer.scheduling import ItemState, Settings, apply_rating, exercise_rating, review
 
 DB_NAME = "meshdrill.db"
-ACTIONS = ("rate", "bury", "suspend", "unsuspend", "undo")
 
 
 def _migration_1(db) -> None:

@@ -5,7 +5,6 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from trainer.deckfile import DeckError
 from trainer.scheduling import GOOD, Settings
 from trainer.storage import Store, get_state, record_review
 from trainer.sync import card_from_json, card_to_json, deck_paths, sync

@@ -49,6 +49,7 @@ class Outcome:
     response: str = ""
     diff: Diff | None = None
     detail: str = ""  # a line on why (e.g. the chosen option, the right line)
+    notes: tuple[str, ...] = ()  # extra checks, e.g. what the engine says about a snippet
 
 
 class Question(Protocol):

@@ -88,6 +88,7 @@ def outcome_view(outcome: Outcome) -> Group:
         parts.append(diff)
     if outcome.detail:
         parts.append(Text(outcome.detail, style="md.dim"))
+    parts.extend(Text(note, style="md.dim") for note in outcome.notes)
     parts.append(Text.assemble(("answer: ", "md.dim"), (outcome.answer, "md.answer")))
     return Group(*parts)
 
