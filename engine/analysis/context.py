@@ -85,7 +85,6 @@ class Context:
     by_kind: dict[str, list[Resource]] = field(default_factory=dict)
     _hosts: dict[tuple[str, str], HostEntry] = field(default_factory=dict)
     _wildcards: list[tuple[str, str, HostEntry]] = field(default_factory=list)
-    _names: set[tuple[str, str, str]] = field(default_factory=set)
 
     @classmethod
     def build(cls, resources: Iterable[Resource], inventory: Inventory) -> Context:
@@ -93,7 +92,6 @@ class Context:
         ctx = cls(resources=ordered, inventory=inventory)
         for res in ordered:
             ctx.by_kind.setdefault(res.kind, []).append(res)
-            ctx._names.add(res.key)
         ctx._index_hosts()
         return ctx
 
@@ -102,9 +100,6 @@ class Context:
     def of(self, kind: str) -> list[Resource]:
         """Objects of one kind, sorted by namespace and name (istioctl's ForEach order)."""
         return self.by_kind.get(kind, [])
-
-    def exists(self, kind: str, namespace: str, name: str) -> bool:
-        return (kind, namespace, name) in self._names
 
     @property
     def pods(self) -> list[Pod]:
