@@ -127,3 +127,12 @@ def test_admission_diagnostics_are_part_of_the_list_in_istioctl_order():
             "  htp: []\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: s}\n"
             "spec:\n  hosts: [s]\n  http:\n  - route:\n    - destination: {host: nowhere}\n")
     assert [d.code for d in analyze(load_config_text(text, "t.yaml"))] == ["IST0101", "MD0020"]
+
+
+def test_message_table_declares_each_code_once():
+    """MESSAGES is built with dict(): a second row for a code would silently replace the first."""
+    source = (ENGINE / "messages.py").read_text()
+    codes = re.findall(r'_m\("((?:IST|MD)\d{4})"', source)
+    assert len(codes) == len(set(codes)) == len(messages.MESSAGES)
+    for code, message in messages.MESSAGES.items():
+        assert message.code == code and message.name and message.template and message.description
