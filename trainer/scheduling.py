@@ -123,6 +123,38 @@ def apply_rating(state: ItemState, rating: int, now: datetime, due: datetime | N
                    buried_until=None)
 
 
+@dataclass(frozen=True)
+class LogEntry:
+    """One review-log row, as replay needs it."""
+
+    id: int
+    action: str  # "rate" | "bury" | "suspend" | "unsuspend" | "undo"
+    rating: int | None
+    at: datetime
+    due: datetime | None  # rate: the due date decided then; bury: buried until
+    undoes: int | None = None
+
+
+def replay(kind: str, item: str, entries: list[LogEntry]) -> ItemState:
+    """An item's state from its log, oldest first. Undone entries (and undos) are skipped.
+
+    Due dates come from the log (they depended on the settings and exam date of the time);
+    stability, difficulty, lapses and leech status are recomputed by FSRS.
+    """
+    undone = {e.undoes for e in entries if e.action == "undo"}
+    state = ItemState(kind=kind, item=item)
+    for entry in entries:
+        if entry.id in undone or entry.action == "undo":
+            continue
+        if entry.action == "rate":
+            state = apply_rating(state, entry.rating, entry.at, due=entry.due)
+        elif entry.action == "bury":
+            state = replace(state, buried_until=entry.due)
+        elif entry.action in ("suspend", "unsuspend"):
+            state = replace(state, suspended=entry.action == "suspend")
+    return state
+
+
 def retrievability(state: ItemState, now: datetime) -> float:
     """Probability of recall now (FSRS-6 forgetting curve); 0 for items never reviewed."""
     if state.stability is None or state.last_review is None:

@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Iterator
 
 from trainer.errors import TrainerError
-from trainer.scheduling import ItemState, Settings, apply_rating, exercise_rating, review
+from trainer.scheduling import (ItemState, LogEntry, Settings, exercise_rating, replay,
+                                review)
 
 DB_NAME = "meshdrill.db"
 
@@ -263,29 +264,11 @@ def undo(store: Store, log_id: int, now: datetime) -> ItemState:
     return state
 
 
-def _log_rows(conn: sqlite3.Connection, kind: str, item: str) -> list[tuple]:
-    return conn.execute("SELECT id, action, rating, at, due, undoes FROM review_log "
+def _log_rows(conn: sqlite3.Connection, kind: str, item: str) -> list[LogEntry]:
+    rows = conn.execute("SELECT id, action, rating, at, due, undoes FROM review_log "
                         "WHERE kind = ? AND item = ? ORDER BY id", (kind, item)).fetchall()
-
-
-def replay(kind: str, item: str, rows: list[tuple]) -> ItemState:
-    """Rebuild an item's state from its log rows (id, action, rating, at, due, undoes).
-
-    Due dates come from the log (they depended on settings and the exam date at the time);
-    stability, difficulty, lapses and leech status are recomputed by FSRS.
-    """
-    undone = {row[5] for row in rows if row[1] == "undo"}
-    state = ItemState(kind=kind, item=item)
-    for log_id, action, rating, at, due, _undoes in rows:
-        if log_id in undone or action == "undo":
-            continue
-        if action == "rate":
-            state = apply_rating(state, rating, parse_ts(at), due=parse_ts(due))
-        elif action == "bury":
-            state = replace(state, buried_until=parse_ts(due))
-        elif action in ("suspend", "unsuspend"):
-            state = replace(state, suspended=action == "suspend")
-    return state
+    return [LogEntry(i, action, rating, parse_ts(at), parse_ts(due), undoes)
+            for i, action, rating, at, due, undoes in rows]
 
 
 def rebuild_states(store: Store) -> int:

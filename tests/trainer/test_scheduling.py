@@ -113,3 +113,16 @@ def test_retrievability_is_one_at_review_and_falls():
 def test_rating_out_of_range_is_refused():
     with pytest.raises(ValueError):
         apply_rating(NEW, 5, T0, None)
+
+
+def test_replay_skips_undone_entries_and_keeps_logged_due_dates():
+    from trainer.scheduling import LogEntry, replay
+
+    logged_due = T0 + timedelta(days=3)
+    entries = [LogEntry(1, "rate", GOOD, T0, T0 + timedelta(minutes=10)),
+               LogEntry(2, "rate", AGAIN, T0 + timedelta(minutes=10), T0 + timedelta(minutes=11)),
+               LogEntry(3, "undo", None, T0 + timedelta(minutes=10), None, undoes=2),
+               LogEntry(4, "rate", GOOD, T0 + timedelta(minutes=10), logged_due),
+               LogEntry(5, "suspend", None, T0 + timedelta(minutes=11), None)]
+    state = replay("card", "a", entries)
+    assert (state.state, state.reps, state.due, state.suspended) == ("review", 2, logged_due, True)
