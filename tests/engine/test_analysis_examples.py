@@ -20,7 +20,10 @@ from engine.analysis import analyze
 from engine.config import load_config, load_config_text
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTES = ROOT / "tests" / "trainer" / "fixtures" / "service-mesh-istio.md"
+# The notes are copied into the repo by the deck builder's tests; the shared original is the fallback.
+NOTES = next((p for p in (ROOT / "tests" / "trainer" / "fixtures" / "service-mesh-istio.md",
+                          ROOT.parent / "shared" / "notes" / "service-mesh-istio.md") if p.exists()),
+             ROOT / "tests" / "trainer" / "fixtures" / "service-mesh-istio.md")
 BOOKINFO = ROOT / "tests" / "fixtures" / "bookinfo"
 
 
