@@ -78,7 +78,8 @@ def sync(store: Store, paths: list[Path], now: datetime) -> SyncReport:
         try:
             deck = load_deck(path)
             report.parsed_files += 1
-            _sync_deck(store, key, deck.id, deck.cards, now, report)
+            owners = {deck.id, previous[0]} if previous else {deck.id}  # a renamed deck id
+            _sync_deck(store, key, deck.id, deck.cards, now, report, owners)
         except DeckError as exc:  # not remembered: retried on the next start
             report.problems.append(str(exc))
             continue
@@ -98,7 +99,9 @@ def _remember_file(store: Store, key: str, deck_id: str, stat, sha: str) -> None
 
 
 def _sync_deck(store: Store, path: str, deck_id: str, cards: tuple[Card, ...], now: datetime,
-               report: SyncReport) -> None:
+               report: SyncReport, owners: set[str] | None = None) -> None:
+    """Upsert the file's cards; retire cards of `owners` (default: this deck) not in it."""
+    owners = owners or {deck_id}
     moment = ts(now)
     rows = {row[0]: row[1:] for row in store.conn.execute(
         "SELECT id, deck, content_sha, retired_at FROM cards")}
@@ -110,7 +113,7 @@ def _sync_deck(store: Store, path: str, deck_id: str, cards: tuple[Card, ...], n
                                 "card ids must be unique")
             in_file.add(card.id)
             existing = rows.get(card.id)
-            if existing and existing[0] != deck_id and existing[2] is None:
+            if existing and existing[0] not in owners and existing[2] is None:
                 raise DeckError(path, card.line, f"card id {card.id!r} is already used by deck "
                                 f"{existing[0]!r}", "card ids must be unique across decks")
             sha = hashlib.sha256(repr(card.content_key()).encode()).hexdigest()
@@ -132,6 +135,6 @@ def _sync_deck(store: Store, path: str, deck_id: str, cards: tuple[Card, ...], n
             if edited:
                 report.edited.append(card.id)
         for card_id, (owner, _sha, retired_at) in rows.items():
-            if owner == deck_id and card_id not in in_file and retired_at is None:
+            if owner in owners and card_id not in in_file and retired_at is None:
                 conn.execute("UPDATE cards SET retired_at = ? WHERE id = ?", (moment, card_id))
                 report.retired.append(card_id)

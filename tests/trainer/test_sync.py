@@ -103,3 +103,13 @@ def test_deck_paths_lists_user_decks(tmp_path):
     (tmp_path / "decks").mkdir()
     (tmp_path / "decks" / "mine.yaml").write_text(deck(("a", "A?")))
     assert tmp_path / "decks" / "mine.yaml" in deck_paths(tmp_path)
+
+
+def test_renaming_the_deck_id_retires_the_old_decks_missing_cards(store, tmp_path):
+    path = tmp_path / "d.yaml"
+    path.write_text(deck(("a", "A?"), ("b", "B?")))
+    sync(store, [path], T0)
+    path.write_text(deck(("a", "A?")).replace("id: d\n", "id: renamed\n", 1))
+    report = sync(store, [path], T0)
+    assert report.retired == ["b"] and live(store) == ["a"]
+    assert store.conn.execute("SELECT deck FROM cards WHERE id = 'a'").fetchone()[0] == "renamed"
