@@ -89,7 +89,8 @@ def passthrough_service(hop: Hop, svc: Service) -> ClusterTarget | Outcome:
     pods = hop.mesh.inventory.service_pods(svc)
     if not pods:
         return Outcome(None, (), f"{svc.host} has no endpoints: kube-proxy refuses the connection")
-    connections = tuple(pod_connection(hop, pod, None, "", target_port, svc.namespace, proxy=False) for pod in pods)
+    connections = tuple(pod_connection(hop, pod, None, "", target_port, svc.namespace, proxy=False,
+                                       service_port=sp.port) for pod in pods)
     return ClusterTarget(PASSTHROUGH if hop.sender.sidecar else f"kube-proxy|{hop.port}|{svc.host}", svc.name,
                          svc.namespace, hop.port, None, 100, connections=connections, lb=KUBE_PROXY)
 

@@ -84,7 +84,8 @@ def pod_connection(hop: Hop, pod: Pod, dr_tls, tls_reference: str, target_port: 
     if proxy:
         sent = client_tls(mesh, dr_tls, tls_reference, pod, target_port, service_namespace, auto_mtls=auto_mtls)
     else:
-        sent = TlsDecision("plaintext", detail="the client has no sidecar: plaintext")
+        why = "passthrough: the app's bytes as sent, no mTLS" if hop.sender.sidecar else "the client has no sidecar"
+        sent = TlsDecision("plaintext", detail=why)
     decision = server_accepts(mesh, sent, pod, target_port, client_is_proxy=proxy, http=hop.http,
                               app_serves_tls=app_serves_tls)
     hop.doubt(decision.uncertain)

@@ -305,3 +305,17 @@ spec:
     crossed = plan(gateways + vss.replace("gateways: [default/alpha]", "gateways: [default/beta]"),
                    "{from: external, to: 'http://team.example.com/'}")
     assert (crossed.immediate.status, crossed.immediate.flags) == (404, ("NR",))   # beta admits only default/*
+
+
+def test_mesh_client_calling_the_ingress_gateway_service_goes_through_its_routes():
+    # A pod curling istio-ingressgateway.istio-system with a Host header (io ingress-control task from a pod):
+    # the Host names no mesh virtual host, so the sidecar passes through; the gateway then routes.
+    text = TOPOLOGY + "  clients: [{name: sleep}]\n"
+    config = text + "\n---\n" + GATEWAY + "---\n" + VS + \
+        "\n---\napiVersion: meshdrill/v1\nkind: Traffic\nspec:\n  streams:\n  - " + \
+        "{from: default/sleep, to: 'istio-ingressgateway.istio-system:80/productpage', headers: {Host: bookinfo.example.com}}"
+    mesh = build_mesh(load_config_text(config, "t.yaml"))
+    p = plan_stream(mesh, mesh.streams[0])
+    (c,) = p.targets[0].connections
+    assert c.endpoint.name == "istio-ingressgateway-0" and c.behaviour.error_rate == 0.0
+    assert any("productpage" in s.detail for s in c.trace if s.stage == "gateway")
