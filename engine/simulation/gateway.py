@@ -63,11 +63,25 @@ def plan_ingress(mesh: Mesh, stream: Stream, backends: tuple[Backend, ...] | Non
     return finish(hop, request, action, sender, label=label)
 
 
+def _listen_ports(hop: Hop) -> set[int]:
+    """A Gateway server port names the gateway Service's port (Istio translates it to the
+    targetPort) or, untranslated, the container port itself: both reach the listener."""
+    ports = {hop.port}
+    pod = hop.sender.pod
+    for svc in hop.mesh.inventory.services:
+        if svc.namespace == pod.namespace and svc.selector and pod.matches(svc.selector):
+            sp = svc.port(hop.port)
+            if sp is not None and isinstance(sp.target_port, int):
+                ports.add(sp.target_port)
+    return ports
+
+
 def _route(hop, host: str) -> Action:
     pod = hop.sender.pod
+    ports = _listen_ports(hop)
     servers = [(gw, i, s) for gw in hop.mesh.gateways
                if pod.matches(gw.spec.selector or {})
-               for i, s in enumerate(gw.spec.servers) if s.port is not None and s.port.number == hop.port]
+               for i, s in enumerate(gw.spec.servers) if s.port is not None and s.port.number in ports]
     if not servers:
         hop.step("listener", f"no Gateway server on port {hop.port} for {hop.sender.ref}: the connection fails")
         return Action(immediate=Outcome(None, (), f"no listener on port {hop.port}"))

@@ -319,3 +319,10 @@ def test_mesh_client_calling_the_ingress_gateway_service_goes_through_its_routes
     (c,) = p.targets[0].connections
     assert c.endpoint.name == "istio-ingressgateway-0" and c.behaviour.error_rate == 0.0
     assert any("productpage" in s.detail for s in c.trace if s.stage == "gateway")
+
+
+def test_gateway_server_on_the_container_port_also_listens():
+    # The default ingress Service maps 80 -> 8080; a server written with the container port still
+    # gets the traffic (gateway_simulation_test.go TestTargetPort / TestDisablePortTranslation).
+    p = plan(GATEWAY.replace("number: 80, name: http", "number: 8080, name: http") + "---\n" + VS)
+    assert [t.service for t in p.targets] == ["productpage"]
