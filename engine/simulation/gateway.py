@@ -13,12 +13,12 @@ istio:pilot/pkg/networking/core/gateway_simulation_test.go.
 from __future__ import annotations
 
 from engine.mesh.hosts import exported_to, matches, resolve
+from engine.mesh.inventory import Pod
 from engine.mesh.mesh import Mesh
 from engine.resources import Resource
 from engine.resources.meshdrill import Backend, Stream
 from engine.simulation.actions import Action, http_action, l4_action
 from engine.simulation.authz import Caller, authorize
-from engine.mesh.inventory import Pod
 from engine.simulation.hop import Hop
 from engine.simulation.plan import Behaviour, Outcome, Plan, TraceStep
 from engine.simulation.routing import NO_ROUTE, finish, make_hop
@@ -76,11 +76,12 @@ def _listen_ports(hop: Hop) -> set[int]:
     return ports
 
 
-def _route(hop, host: str) -> Action:
-    pod = hop.sender.pod
-    ports = _listen_ports(hop)
-    servers = [(gw, i, s) for gw in hop.mesh.gateways
-               if pod.matches(gw.spec.selector or {})
+def _listener(hop: Hop, host: str) -> Action | list:
+    """The Gateway servers that take this request (same port, host listed), or the outcome when
+    none does: no listener (connection fails), no server for the host (404 NR), an https
+    redirect (301), or a TLS/plaintext mismatch (handshake fails)."""
+    pod, ports = hop.sender.pod, _listen_ports(hop)
+    servers = [(gw, i, s) for gw in hop.mesh.gateways if pod.matches(gw.spec.selector or {})
                for i, s in enumerate(gw.spec.servers) if s.port is not None and s.port.number in ports]
     if not servers:
         hop.step("listener", f"no Gateway server on port {hop.port} for {hop.sender.ref}: the connection fails")
@@ -89,10 +90,6 @@ def _route(hop, host: str) -> Action:
     if not fitting:
         hop.step("listener", f"no Gateway server on port {hop.port} lists host {host}: 404 NR")
         return Action(immediate=NO_ROUTE)
-    gw, index, server = fitting[0]
-    where = gw.reference(f"spec.servers[{index}]")
-    protocol = (server.port.protocol or "").upper()
-    tls_mode = str(server.tls.mode) if server.tls is not None and server.tls.mode else ""
     redirecting = next(((g, i) for g, i, s in fitting if s.tls is not None and s.tls.https_redirect), None)
     if redirecting is not None and not hop.app_tls:
         # Envoy cannot redirect per route: one redirecting server makes the whole vhost redirect
@@ -100,28 +97,39 @@ def _route(hop, host: str) -> Action:
         g, i = redirecting
         hop.step("listener", f"server {i} of {g.ref} redirects http to https (301)", g.reference(f"spec.servers[{i}]"))
         return Action(immediate=Outcome(301, (), f"redirect to https://{host}{hop.facts.path}"))
-    terminates = protocol in HTTP_SERVERS and (protocol != "HTTPS" or tls_mode in TERMINATING)
+    gw, index, server = fitting[0]
+    where = gw.reference(f"spec.servers[{index}]")
+    protocol = (server.port.protocol or "").upper()
     if protocol in ("HTTPS", "TLS") and not hop.app_tls or protocol in ("HTTP", "HTTP2", "GRPC") and hop.app_tls:
         hop.step("listener", f"server {index} of {gw.ref} speaks {protocol}, the client does not: handshake fails",
                  where)
         return Action(immediate=Outcome(None, (), f"{protocol} listener on port {hop.port} refuses the connection"))
+    tls_mode = str(server.tls.mode) if server.tls is not None and server.tls.mode else ""
+    hop.http = protocol in HTTP_SERVERS and (protocol != "HTTPS" or tls_mode in TERMINATING)
+    hop.gateway_names = frozenset(f"{g.namespace}/{g.name}" for g, _, _ in fitting)
     hop.step("listener", f"Gateway {gw.ref} server {index} ({protocol}) accepts {host}:{hop.port}", where)
-    hop.http = terminates
-    keys = {f"{g.namespace}/{g.name}" for g, _, s in fitting}
-    hop.gateway_names = frozenset(keys)
-    denied = authorize(hop.mesh, pod, Caller(None, None, hop.facts.method, hop.facts.path, hop.facts.authority,
-                                             hop.port, hop.facts.headers, http=terminates))
+    return fitting
+
+
+def _route(hop: Hop, host: str) -> Action:
+    fitting = _listener(hop, host)
+    if isinstance(fitting, Action):
+        return fitting
+    denied = authorize(hop.mesh, hop.sender.pod, Caller(None, None, hop.facts.method, hop.facts.path,
+                                                        hop.facts.authority, hop.port, hop.facts.headers,
+                                                        http=hop.http))
     hop.doubt(denied.uncertain)
     if denied.denied:
         hop.step("authz", f"gateway: {denied.detail}", denied.reference)
         return Action(immediate=Outcome(403, (), "RBAC: access denied"))
     bound = _bound_services(hop, host, fitting)
     if not bound:
-        hop.step("virtualservice", f"no VirtualService bound to {', '.join(sorted(keys))} for {host}: 404 NR")
+        hop.step("virtualservice", f"no VirtualService bound to {', '.join(sorted(hop.gateway_names))} "
+                 f"for {host}: 404 NR")
         return Action(immediate=NO_ROUTE)
     hop.step("virtualservice", "bound: " + ", ".join(vs.ref for vs in bound) + (" (merged)" if len(bound) > 1 else ""),
              bound[0].reference("spec.gateways"))
-    if terminates:
+    if hop.http:
         hit = first_http_rule(hop, merged_gateway_clauses(hop.mesh, bound))
         if hit is None:
             hop.step("route", "no rule matches: 404 NR")
