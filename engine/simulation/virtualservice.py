@@ -48,11 +48,15 @@ def _visibility_rank(vs: Resource, namespace: str) -> int:
 
 
 def candidates_for_sidecar(hop: Hop, hosts: list[str]) -> list[tuple[int, Resource]]:
-    """VSs that could own any of `hosts` (the service FQDN, and the Host header as written) for
-    this sidecar, best first: most specific host (Envoy prefers exact domains), then private,
+    """VSs that could own any of `hosts` (the registry host first, then the Host header as
+    written) for this sidecar, best first: most specific host (Envoy prefers exact domains), then private,
     exported by name, public (`SelectVirtualServices`), then oldest."""
     found: dict[int, tuple[int, Resource]] = {}
-    for host in dict.fromkeys(hosts):
+    for position, host in enumerate(dict.fromkeys(hosts)):
+        if position and hop.port != 80:
+            # A VS host that is not the registry host gets a virtual host on port 80 only
+            # (route.go buildSidecarVirtualHostsForVirtualService: "gross HACK" for port 80).
+            continue
         for pattern, vs in hop.mesh.virtual_services.lookup(host):
             if bound_to_mesh(vs) and exported_to(vs.spec.export_to, vs.namespace, hop.namespace) and \
                     imports_config(hop, vs.namespace, tuple(resolve(h, vs.namespace) for h in vs.spec.hosts)):

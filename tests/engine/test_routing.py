@@ -562,3 +562,23 @@ def test_a_service_as_sender_with_differing_pods_says_which_pod_was_planned():
     p = plan("", "{from: default/reviews, to: 'reviews:9080'}")
     assert any("reviews-v1-0" in u for u in p.uncertain)
     assert plan("", "{from: default/productpage, to: 'reviews:9080'}").uncertain == ()
+
+
+def test_literal_dotted_vs_host_applies_on_port_80_only():
+    # §2 `reviews.default` is taken literally; route.go gives non-registry VS hosts a vhost on port 80 only.
+    literal = vs("  - route: [{destination: {host: reviews, subset: v2}}]", hosts="[reviews.default]")
+    assert targets(plan(literal, "{from: foo/sleep, to: 'reviews.default:9080'}")) == [(None, 100, True, 4)]
+    web = """
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: default}
+spec: {selector: {app: reviews}, ports: [{name: http, port: 80}]}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: web-literal, namespace: default}
+spec:
+  hosts: [web.default]
+  http: [{fault: {abort: {httpStatus: 500, percentage: {value: 100}}}, route: [{destination: {host: web}}]}]
+"""
+    assert plan(web, "{from: foo/sleep, to: 'web.default'}").policy.fault is not None
