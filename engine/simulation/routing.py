@@ -205,7 +205,7 @@ def by_host_header(hop: Hop, target: Target, where: Located) -> Action:
             and name in aliases(other.service, hop.namespace):
         hop.step("host", f"Host header {name} selects the virtual host of {other.host}, not {where.host}")
         return route_host(hop, other, [other.host, name], True)
-    if select_for_sidecar(hop, [name], True) is not None:
+    if hop.port == 80 and select_for_sidecar(hop, [name], True) is not None:   # non-registry VS host: port 80 only
         hop.step("host", f"Host header {name} selects a VirtualService's virtual host")
         return route_host(hop, where, [name], True)
     return unmatched(hop, target, where, f"Host header {name} matches no virtual host on port {hop.port}")
