@@ -238,3 +238,21 @@ def test_any_destination_rule_and_peer_authentication_plans_without_crashing(top
     for c in t.connections:
         assert c.tls in ("mtls", "plaintext", "tls") and c.refused in ("", "reset", "UF", "UC")
         assert not (c.refused and c.denied)
+
+
+def test_client_namespace_dr_without_the_subset_shadows_the_service_namespace_subsets():
+    # §4.1: the first namespace with a DR wins, no merging across namespaces -> subset missing (503 NC).
+    vs = """
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: reviews}
+spec:
+  hosts: [reviews]
+  http: [{route: [{destination: {host: reviews, subset: v1}}]}]
+---
+"""
+    subsets = dr("a", "default", "reviews", "  subsets: [{name: v1, labels: {version: v1}}]\n")
+    assert target(vs + subsets, FROM_FOO).exists
+    shadowing = dr("b", "foo", FQDN, "  trafficPolicy: {loadBalancer: {simple: RANDOM}}\n")
+    t = target(vs + subsets + "---\n" + shadowing, FROM_FOO)
+    assert (t.subset, t.exists) == ("v1", False)
