@@ -138,7 +138,7 @@ def server_accepts(mesh: Mesh, sent: TlsDecision, pod: Pod, target_port: int, cl
                                where, PLAINTEXT_TO_STRICT_FLAG)
         return TlsDecision(sent.tls, "UF", "non-Istio TLS to a STRICT server: handshake fails", where)
     if peer.mode == "DISABLE":
-        if sent.tls == "plaintext":
+        if sent.tls == "plaintext" or (sent.tls == "tls" and not http):   # TCP: passed through untouched
             return TlsDecision("plaintext", detail=f"{sent.detail}; server DISABLE", reference=sent.reference or where)
         return TlsDecision(sent.tls, "UF", "TLS to a server with mTLS DISABLE: the handshake fails", where)
     if sent.tls == "tls" and http:
