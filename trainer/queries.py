@@ -21,6 +21,15 @@ def due_cards(store: Store, now: datetime, deck: str | None, limit: int) -> list
     return [r[0] for r in store.conn.execute(sql, {"now": ts(now), "deck": deck, "limit": limit})]
 
 
+def learning_later(store: Store, now: datetime, until: datetime, deck: str | None) -> list[tuple[str, datetime]]:
+    """Cards in (re)learning steps due later today: the session shows them when their time comes."""
+    sql = ("SELECT s.item, s.due FROM item_state s JOIN cards c ON c.id = s.item "
+           "WHERE s.kind = 'card' AND s.state IN ('learning', 'relearning') AND s.due > :now "
+           "AND s.due < :until AND " + _LIVE + (_DECK if deck else "") + " ORDER BY s.due")
+    rows = store.conn.execute(sql, {"now": ts(now), "until": ts(until), "deck": deck})
+    return [(item, parse_ts(due)) for item, due in rows]
+
+
 def new_cards(store: Store, now: datetime, deck: str | None, limit: int) -> list[str]:
     """Never-seen cards in deck file order."""
     # CROSS JOIN pins the loop order: walk the (few) new states, not every card in deck order

@@ -39,11 +39,13 @@ def build_session(store: storage.Store, now: datetime, settings: Settings, app: 
     resting = queries.reviewed_today_keys(store, now, app.tz) if candidates else set()
     new = [c for c in candidates if keys.get(c) not in resting][:new_room]
     exercises = storage.due_exercises(store, now) if deck is None and not extra_new else []
+    later = [] if extra_new else queries.learning_later(store, now, next_day_start(now, app.tz), deck)
     if limit is not None:
         reviews = reviews[:limit]
         new = new[:max(0, limit - len(reviews))]
         exercises = exercises[:max(0, limit - len(reviews) - len(new))]
-    return Session.build(now, reviews, new, exercises, keys)
+        later = later[:max(0, limit - len(reviews) - len(new) - len(exercises))]
+    return Session.build(now, reviews, new, exercises, keys, later)
 
 
 @dataclass

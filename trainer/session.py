@@ -53,11 +53,14 @@ class Session:
 
     @classmethod
     def build(cls, started: datetime, reviews: list[str], new: list[str], exercises: list[str],
-              siblings: dict[str, tuple[str, str]] | None = None) -> "Session":
+              siblings: dict[str, tuple[str, str]] | None = None,
+              learning: list[tuple[str, datetime]] = ()) -> "Session":
+        """`learning`: cards in learning steps due later today (from an earlier session)."""
         queue = ([Entry("card", i, "review") for i in reviews]
                  + [Entry("card", i, "new") for i in new]
                  + [Entry("exercise", i, "exercise") for i in exercises])
-        return cls(started=started, queue=queue, siblings=dict(siblings or {}))
+        return cls(started=started, queue=queue, siblings=dict(siblings or {}),
+                   learning=[(due, Entry("card", i, "review")) for i, due in learning])
 
     def next(self, now: datetime) -> Entry | None:
         """The entry to show now, or None when the session is over."""

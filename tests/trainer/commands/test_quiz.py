@@ -260,3 +260,12 @@ def test_learning_steps_of_todays_new_cards_do_not_use_up_the_review_limit(home)
 
     assert done_today(store, T0 + timedelta(minutes=5), timezone.utc) == (3, 0)
     store.close()
+
+
+def test_learning_card_from_an_earlier_session_comes_back_when_due(home):
+    run(home, "\n3\nq\n")  # alpha: Good, next step in 10 minutes
+    result = run(home, "\n3\n\n3\n\n3\n", clock=Clock(T0 + timedelta(minutes=5)))
+    out = result.output
+    assert out.index("What is beta?") < out.index("What is alpha?")  # due in 5 more minutes
+    assert "left 3" in out  # beta, gamma, and alpha waiting for its step
+    assert [row[0] for row in log(home)] == ["alpha", "beta", "gamma", "alpha"]
