@@ -9,13 +9,16 @@ stands in for creation time (the oldest resource wins Istio's tie-breaks).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from engine.config import ConfigSet
 from engine.mesh.build import build_inventory
 from engine.mesh.hosts import HostIndex, exported_to, resolve
 from engine.mesh.inventory import Inventory, MeshSettings, Pod, Service
 from engine.resources import Resource
 from engine.resources.meshdrill import Backend, Stream, Traffic
+
+if TYPE_CHECKING:                       # the mesh needs admitted config, not the admission machinery
+    from engine.config import ConfigSet
 
 
 @dataclass
