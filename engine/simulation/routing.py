@@ -180,7 +180,7 @@ def route_from_sidecar(hop: Hop, target: Target, where: Located | None) -> Actio
         hop.step("host", f"{target.host}:{hop.port} -> ServiceEntry {where.entry.ref}", where.entry.reference())
     if http and "host" in hop.facts.headers:
         return by_host_header(hop, target, where)
-    return route_host(hop, where, [where.host, hop.facts.authority.split(":")[0]], http)
+    return route_host(hop, where, [where.host, hop.facts.authority.rsplit(":", 1)[0].lower()], http)
 
 
 def aliases(svc: Service, client_namespace: str) -> set[str]:
@@ -228,7 +228,7 @@ def route_host(hop: Hop, where: Located, names: list[str], http: bool) -> Action
             hop.step("route", hit.detail, hit.reference)
             return http_action(hop, hit, hit.route)
         else:
-            hit = first_l4_rule(hop, vs, hop.facts.authority.split(":")[0])
+            hit = first_l4_rule(hop, vs, hop.facts.authority.rsplit(":", 1)[0].lower())
             if hit is not None:
                 hop.rule_reference = hit.reference
                 hop.step("route", hit.detail, hit.reference)
