@@ -264,14 +264,14 @@ class EventRun:
         self.clock.schedule(min(t + wait, req.deadline), self._try, req)
 
     def _dequeue(self, t: float, req: _Request) -> None:
+        """A pending request gets the connection just freed (it stays counted in in_flight)."""
         c = req.cluster
-        c.in_flight -= 1                          # counted again by _try
-        if t >= req.deadline:
-            return self._finish(t, req, 504, ("UT",))
-        h = c.choose(t, self.random)
+        h = c.choose(t, self.random) if t < req.deadline else -1
         if h < 0:
+            c.in_flight -= 1
+            if t >= req.deadline:
+                return self._finish(t, req, 504, ("UT",))
             return self._finish(t + k.LOCAL_REPLY_MS, req, 503, ("UH",))
-        c.in_flight += 1
         self._send(t, req, c, h)
 
     def _finish(self, t: float, req: _Request, status: int | None, flags: tuple[str, ...],

@@ -193,6 +193,19 @@ def test_a_third_concurrent_request_overflows_with_503_uo_and_is_not_retried():
     assert r.uncertain                                                            # the idealisation is said
 
 
+def test_http2_max_requests_caps_requests_in_flight():
+    pool = ConnectionPool(http2_max_requests=2)
+    assert run(plan(target(conns=[conn(latency_ms=10)], pool=pool)), 40, concurrency=2).status == {"200": 40}
+    r = run(plan(target(conns=[conn(latency_ms=10)], pool=pool)), 40, concurrency=3)
+    assert r.flags["UO"] == r.status["503"] > 0 and r.status["200"] >= 2
+
+
+def test_the_route_timeout_also_runs_while_a_request_waits_in_the_pending_queue():
+    pool = ConnectionPool(max_connections=1, http1_max_pending_requests=5)
+    r = run(plan(target(conns=[conn(latency_ms=400)], pool=pool), timeout=500), 6, concurrency=2)
+    assert r.flags == {"UT": 3} and r.status == {"200": 3, "504": 3}   # every second one waits 400 ms first
+
+
 def test_max_retries_budget_blocks_retries_with_uo():
     pool = ConnectionPool(max_retries=1)
     r = run(plan(target(conns=[conn(error_rate=1.0, latency_ms=5)], pool=pool), retry=RETRY_5XX),
