@@ -42,6 +42,8 @@ def entry_target(hop: Hop, se: Resource, host: str, port: int | None, subset: st
         port = ports[0] if len(ports) == 1 else hop.port
     if ports and port not in ports:
         return missing(hop, host, port, subset, weight, f"ServiceEntry {se.ref} has no port {port}: no such cluster")
+    se_port = next((p for p in spec.ports if p.number == port), None)
+    upstream = se_port.target_port if se_port is not None and se_port.target_port else port
     rule = pol.find_rule(hop.mesh, host, se.namespace, hop.namespace, hop.sender.labels)
     steps = [TraceStep("serviceentry", f"{host} is declared by ServiceEntry {se.ref}", se.reference("spec.hosts"))]
     labels: dict[str, str] = {}
@@ -57,15 +59,16 @@ def entry_target(hop: Hop, se: Resource, host: str, port: int | None, subset: st
     if spec.workload_selector is not None and spec.workload_selector.labels:
         selector = dict(spec.workload_selector.labels) | labels
         for pod in hop.mesh.inventory.select(se.namespace, selector):
-            connections.append(pod_connection(hop, pod, cp.tls, cp.tls_reference, port, se.namespace,
+            connections.append(pod_connection(hop, pod, cp.tls, cp.tls_reference, upstream, se.namespace,
                                               auto_mtls=internal))
     elif spec.endpoints:
         for ep in spec.endpoints:
             if all(ep.labels.get(k) == v for k, v in labels.items()):
                 connections.append(external_connection(hop, ep.address or host, dict(ep.labels), cp.tls,
-                                                       cp.tls_reference))
+                                                       cp.tls_reference, port=ep.ports.get(se_port.name, upstream)
+                                                       if se_port is not None else upstream))
     elif not labels:
-        connections.append(external_connection(hop, host, {}, cp.tls, cp.tls_reference))
+        connections.append(external_connection(hop, host, {}, cp.tls, cp.tls_reference, port=upstream))
     steps.append(TraceStep("endpoint", f"{len(connections)} endpoint(s) for {host}:{port}"))
     return ClusterTarget(cluster_name(port, subset, host), host, "", port, subset, weight,
                          connections=tuple(connections), lb=pol.load_balancer(cp.load_balancer, hop.hash_source()),

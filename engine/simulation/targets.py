@@ -111,24 +111,25 @@ def pod_connection(hop: Hop, pod: Pod, dr_tls, tls_reference: str, target_port: 
 
 
 def external_connection(hop: Hop, name: str, labels: dict[str, str], dr_tls, tls_reference: str,
-                        *, proxy: bool | None = None) -> Connection:
-    """A hop to an address outside the mesh; it answers only if the topology lists it."""
+                        *, proxy: bool | None = None, port: int | None = None) -> Connection:
+    """A hop to an address outside the mesh (on `port`, the request's unless a ServiceEntry
+    targetPort says otherwise); it answers only if the topology lists it."""
     proxy = hop.sender.sidecar if proxy is None else proxy
-    ext = external_host(hop, name)
+    port = hop.port if port is None else port
+    ext = external_host(hop, name, port)
     decision = external_tls(dr_tls if proxy else None, tls_reference, hop.app_tls, ext, proxy)
-    detail = decision.detail if ext else f"{name}:{hop.port} is not an external host of the topology: nothing answers"
-    step = TraceStep("tls", f"{name}: {decision.tls}" + (f", refused ({decision.refused})" if decision.refused else "")
-                     + f" — {detail}", decision.reference)
-    answer = behaviour(hop, host=name)
-    if ext is None:
-        answer = Behaviour(down=True)
+    detail = decision.detail if ext else f"{name}:{port} is not an external host of the topology: nothing answers"
+    step = TraceStep("tls", f"{name}:{port}: {decision.tls}"
+                     + (f", refused ({decision.refused})" if decision.refused else "") + f" — {detail}",
+                     decision.reference)
+    answer = behaviour(hop, host=name) if ext is not None else Behaviour(down=True)
     endpoint = Endpoint(name, "", tuple(sorted(labels.items())), False, "", external=True)
     return Connection(endpoint, decision.tls, decision.refused, False, answer, (step,))
 
 
-def external_host(hop: Hop, name: str) -> ExternalHost | None:
+def external_host(hop: Hop, name: str, port: int) -> ExternalHost | None:
     for ext in hop.mesh.inventory.external_hosts:
-        if ext.host.lower() == name.lower() and hop.port in ext.ports:
+        if ext.host.lower() == name.lower() and port in ext.ports:
             return ext
     return None
 

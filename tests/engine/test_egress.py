@@ -265,3 +265,39 @@ def test_sidecar_egress_imports_virtualservices_by_their_namespace():
     assert plan(scoped + "---\n" + vs_in_default, "{from: default/sleep, to: 'reviews.foo:9080'}").policy.fault is None
     both = SIDECAR.replace('"./*"', '"foo/*", "./*"')
     assert plan(both + "---\n" + vs_in_default, "{from: default/sleep, to: 'reviews.foo:9080'}").policy.fault is not None
+
+
+ORIGINATION = """
+apiVersion: meshdrill/v1
+kind: Topology
+spec:
+  externalHosts: [{host: edition.cnn.com, ports: [443], tls: true}]
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: edition-cnn-com}
+spec:
+  hosts: [edition.cnn.com]
+  ports:
+    - {number: 80, name: http-port, protocol: HTTP, targetPort: 443}
+    - {number: 443, name: https-port, protocol: HTTPS}
+  resolution: DNS
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: edition-cnn-com}
+spec:
+  host: edition.cnn.com
+  trafficPolicy:
+    portLevelSettings: [{port: {number: 80}, tls: {mode: SIMPLE}}]
+"""
+
+
+def test_tls_origination_to_the_service_entry_target_port():
+    # io:tasks/traffic-management/egress/egress-tls-origination: http on 80, TLS originated to 443.
+    p = plan(ORIGINATION, "{from: default/sleep, to: 'http://edition.cnn.com/politics'}")
+    (c,) = p.targets[0].connections
+    assert (c.tls, c.refused, c.behaviour.down) == ("tls", "", False)
+    without_dr = ORIGINATION[:ORIGINATION.index("---\napiVersion: networking.istio.io/v1\nkind: DestinationRule")]
+    (c,) = plan(without_dr, "{from: default/sleep, to: 'http://edition.cnn.com/politics'}").targets[0].connections
+    assert (c.tls, c.refused) == ("plaintext", "UC")       # plaintext to a TLS-only port: closed
