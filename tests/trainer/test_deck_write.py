@@ -1,8 +1,10 @@
 """Writing decks: round trip through load_deck, and --update that leaves hand edits alone."""
 
+from hypothesis import given, strategies as st
+
 from trainer.deck_builder import build_deck_cards, digest
 from trainer.deck_write import dump_deck, merge
-from trainer.deckfile import load_deck
+from trainer.deckfile import Card, load_deck
 
 NOTES = "## 22. One-Liners\n\n* VirtualService = routing rules\n* DestinationRule = traffic behavior\n"
 
@@ -72,3 +74,15 @@ def test_metadata_added_by_hand_survives_a_refresh(tmp_path):
     path = write(tmp_path, new_text)
     card = load_deck(path).cards[0]
     assert (card.back, card.note, card.ref) == ("routes", "checked", "https://istio.io/latest/docs/concepts/traffic-management/")
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\n:-#{}[]'\"|>"), max_size=40)
+
+
+@given(front=_TEXT, back=_TEXT, yaml_text=_TEXT)
+def test_any_text_survives_a_write_and_read(tmp_path_factory, front, back, yaml_text):
+    card = Card(id="x", type="yaml", deck="mine", front=front.strip() or "Q", back=back.strip(),
+                yaml=yaml_text.strip("\n") or "a: 1")
+    path = tmp_path_factory.mktemp("deck") / "mine.yaml"
+    path.write_text(dump_deck("mine", "Mine", "n.md", [card]), encoding="utf-8")
+    [loaded] = load_deck(path).cards
+    assert loaded.content_key() == card.content_key()
