@@ -331,6 +331,14 @@ def test_same_seed_same_output_and_another_seed_differs():
     assert run(p, 3000, seed=5, concurrency=3).to_dict() != run(p, 3000, seed=6, concurrency=3).to_dict()
 
 
+def test_explain_never_changes_the_counts():
+    for p in (plan(target("v1", 90), target("v2", 10, [conn("c", "v2")])),            # bulk
+              plan(target(conns=[conn(error_rate=0.5)]), retry=RETRY_5XX)):             # events
+        plain = execute(p, Load(500, concurrency=2), random.Random(4))
+        explained = execute(p, Load(500, concurrency=2), random.Random(4), explain=17)
+        assert plain.to_dict() == explained.to_dict() and 17 in explained.traces
+
+
 def test_explain_traces_each_retry_and_why():
     p = plan(target(conns=[conn(refused="UF")]))
     trace = execute(p, Load(5), random.Random(1), explain=2).traces[2]

@@ -39,6 +39,9 @@ def print_result(console: Console, result: SimulationResult, explain: int | None
         print_stream(console, stream)
         if explain is not None and explain in stream.traces:
             print_trace(console, stream.traces[explain])
+        elif explain is not None:
+            console.print(Text(f"Request {explain} was not sent: this stream sends {stream.requests}.\n",
+                               style="md.dim"))
 
 
 def print_rejections(console: Console, result: SimulationResult) -> None:

@@ -81,3 +81,8 @@ No streams to simulate: add a meshdrill/v1 Traffic with streams.
 def test_json_is_the_contract_without_traces():
     text = as_json(SimulationResult(streams=[stream()]))
     assert '"traces"' not in text and text.startswith('{\n  "rejected": [],\n  "findings": [],\n  "streams"')
+
+
+def test_explain_of_a_request_beyond_the_stream_says_so():
+    assert render(SimulationResult(streams=[stream()]), explain=5000).endswith(
+        "Request 5000 was not sent: this stream sends 1000.\n\n")
