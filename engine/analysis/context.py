@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from engine import messages
 from engine.diagnostics import Diagnostic
-from engine.mesh.inventory import CLUSTER_DOMAIN, Inventory, Pod
+from engine.mesh.inventory import CLUSTER_DOMAIN, Inventory, Pod, Service
 from engine.resources import Resource
 
 ALL = "*"          # exportTo: every namespace
@@ -85,6 +85,7 @@ class Context:
     by_kind: dict[str, list[Resource]] = field(default_factory=dict)
     _hosts: dict[tuple[str, str], HostEntry] = field(default_factory=dict)
     _wildcards: list[tuple[str, str, HostEntry]] = field(default_factory=list)
+    memo: dict[str, object] = field(default_factory=dict)     # indexes shared by several analyzers
 
     @classmethod
     def build(cls, resources: Iterable[Resource], inventory: Inventory) -> Context:
@@ -108,6 +109,20 @@ class Context:
     @property
     def root_namespace(self) -> str:
         return self.inventory.settings.root_namespace
+
+    def service_pods(self, svc: Service) -> list[Pod]:
+        """Pods a Service selects, through an index by (namespace, label, value) instead of a scan."""
+        index = self.memo.get("pods_by_label")
+        if index is None:
+            index = {}
+            for pod in self.pods:
+                for pair in pod.labels.items():
+                    index.setdefault((pod.namespace, *pair), []).append(pod)
+            self.memo["pods_by_label"] = index
+        if not svc.selector:
+            return []
+        pair = min(svc.selector.items())
+        return [p for p in index.get((svc.namespace, *pair), ()) if p.matches(svc.selector)]
 
     # ------------------------------------------------------------------ hosts ----
 

@@ -27,13 +27,24 @@ def _mode(pa: Resource) -> str | None:
     return None if mode is None or str(mode) == "UNSET" else str(mode)
 
 
+def _by_namespace(ctx: Context) -> dict[str, tuple[list[Resource], list[Resource]]]:
+    """namespace -> (selector policies, selector-less policies), oldest first; built once per analysis."""
+    cached = ctx.memo.get("peer_auth")
+    if cached is None:
+        cached = {}
+        for pa in sorted(ctx.of("PeerAuthentication"), key=lambda r: r.order):
+            with_selector, without = cached.setdefault(pa.namespace, ([], []))
+            (with_selector if pa.spec.selector is not None else without).append(pa)
+        ctx.memo["peer_auth"] = cached
+    return cached
+
+
 def effective(ctx: Context, pod: Pod) -> Decision:
     root = ctx.root_namespace
-    pas = sorted(ctx.of("PeerAuthentication"), key=lambda r: r.order)
-    workload = [pa for pa in pas if pa.namespace == pod.namespace != root and pa.spec.selector is not None
-                and pod.matches(pa.spec.selector.match_labels)]
-    namespace = [pa for pa in pas if pa.namespace == pod.namespace and pa.spec.selector is None]
-    mesh = [pa for pa in pas if pa.namespace == root and pa.spec.selector is None]
+    policies = _by_namespace(ctx)
+    selected, namespace = policies.get(pod.namespace, ([], []))
+    workload = [pa for pa in selected if pod.namespace != root and pod.matches(pa.spec.selector.match_labels)]
+    mesh = policies.get(root, ([], []))[1]
     for level in (workload, namespace, mesh):
         if level and _mode(level[0]) is not None:
             return Decision(_mode(level[0]), level[0])

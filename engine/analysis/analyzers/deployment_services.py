@@ -25,17 +25,21 @@ _INJECT = "sidecar.istio.io/inject"
 
 
 def analyze(ctx: Context) -> Iterator[Diagnostic]:
-    services: dict[str, list[Resource]] = {}
+    # Each selector-bearing Service is indexed under one of its (key, value) pairs: a Service can only
+    # select a template whose labels contain that pair, so candidates come from the template's labels.
+    index: dict[tuple[str, str, str], list[Resource]] = {}
     for svc in ctx.of("Service"):
         if svc.spec is not None and svc.spec.selector:
-            services.setdefault(svc.namespace, []).append(svc)
+            key, value = min(svc.spec.selector.items())
+            index.setdefault((svc.namespace, key, value), []).append(svc)
     for dep in ctx.of("Deployment"):
         template = dep.spec.template if dep.spec is not None else None
         meta = template.metadata if template is not None else None
         labels = dict(meta.labels) if meta is not None else {}
         if not _in_mesh(ctx, dep, labels, dict(meta.annotations) if meta is not None else {}):
             continue
-        matching = [s for s in services.get(dep.namespace, ())
+        candidates = {s.key: s for pair in labels.items() for s in index.get((dep.namespace, *pair), ())}
+        matching = [s for _, s in sorted(candidates.items())
                     if all(labels.get(k) == v for k, v in s.spec.selector.items())]
         yield from _protocols(dep, matching)
         yield from _target_ports(dep, matching)

@@ -23,9 +23,7 @@ DESCRIPTION = "Checks a gateway's ports against the gateway's Kubernetes service
 
 
 def analyze(ctx: Context) -> Iterator[Diagnostic]:
-    services_by_ns: dict[str, list[Service]] = {}
-    for svc in ctx.inventory.services:
-        services_by_ns.setdefault(svc.namespace, []).append(svc)
+    selecting = _ServiceIndex(ctx.inventory.services)
     for gw in ctx.of("Gateway"):
         selector = dict(gw.spec.selector)
         text = selector_string(selector)
@@ -36,12 +34,30 @@ def analyze(ctx: Context) -> Iterator[Diagnostic]:
             continue
         ports = set()
         for pod in pods:
-            for svc in services_by_ns.get(pod.namespace, ()):
-                if pod.matches(svc.selector):
-                    ports |= _target_ports(svc)
+            for svc in selecting(pod):
+                ports |= _target_ports(svc)
         for server in gw.spec.servers:
             if server.port is not None and server.port.number not in ports:
                 yield report("IST0162", gw, server.port.number, text, path=path)
+
+
+class _ServiceIndex:
+    """Services of a pod's namespace whose selector matches it (an empty selector matches all, as in Go)."""
+
+    def __init__(self, services: list[Service]) -> None:
+        self.by_pair: dict[tuple[str, str, str], list[Service]] = {}
+        self.match_all: dict[str, list[Service]] = {}
+        for svc in services:
+            if svc.selector:
+                self.by_pair.setdefault((svc.namespace, *min(svc.selector.items())), []).append(svc)
+            else:
+                self.match_all.setdefault(svc.namespace, []).append(svc)
+
+    def __call__(self, pod) -> list[Service]:
+        found = list(self.match_all.get(pod.namespace, ()))
+        for pair in pod.labels.items():
+            found += [s for s in self.by_pair.get((pod.namespace, *pair), ()) if pod.matches(s.selector)]
+        return found
 
 
 def _target_ports(svc: Service) -> set[int]:

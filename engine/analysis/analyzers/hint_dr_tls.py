@@ -26,7 +26,7 @@ def analyze(ctx: Context) -> Iterator[Diagnostic]:
         if mode not in ("DISABLE", "ISTIO_MUTUAL"):
             continue
         svc = ctx.inventory.service(to_fqdn(dr.namespace, dr.spec.host))
-        pods = ctx.inventory.service_pods(svc) if svc is not None else []
+        pods = ctx.service_pods(svc) if svc is not None else []
         if not pods:
             continue
         path = "spec.trafficPolicy.tls.mode"
