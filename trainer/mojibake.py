@@ -87,14 +87,19 @@ def find_repairs(text: str, codec: str) -> list[Repair]:
 
 def repair(text: str) -> str:
     """`text` with mojibake repaired; correct text comes back unchanged."""
+    return apply(text, diagnose(text)[1])
+
+
+def diagnose(text: str) -> tuple[str, list[Repair]]:
+    """The codec the text was mangled with ("" if none) and the repairs that undo it."""
+    best_codec, best = "", []
     if text.isascii():
-        return text
-    best: list[Repair] = []
+        return best_codec, best
     for codec in CODECS:
         found = find_repairs(text, codec)
         if len(found) > len(best):
-            best = found
-    return apply(text, best)
+            best_codec, best = codec, found
+    return best_codec, best
 
 
 def apply(text: str, repairs: list[Repair]) -> str:

@@ -3,7 +3,7 @@
 import pytest
 from hypothesis import given, strategies as st
 
-from trainer.mojibake import CODECS, damage, find_repairs, repair
+from trainer.mojibake import CODECS, damage, diagnose, find_repairs, repair
 
 
 @pytest.mark.parametrize("damaged, fixed", [
@@ -82,3 +82,9 @@ def test_damaged_cjk_alone_is_repaired_when_all_of_it_is_damage():
 def test_shared_notes_damage_survives_a_round_trip():
     text = "Got it 👍\nYou’re right — ✅ ❌ ❓ 📌 ← ↓ ⇄ “quoted”"
     assert repair(damage(text)) == text
+
+
+def test_diagnose_names_the_codec():
+    codec, repairs = diagnose("a ‚Äî b ‚Üí c")
+    assert codec == "mac_roman" and [r.fixed for r in repairs] == ["—", "→"]
+    assert diagnose("clean — text") == ("", [])

@@ -34,6 +34,7 @@ def build(notes: Path, output: Path | None, update: Path | None, deck_id: str | 
     from trainer.deckfile import load_deck
 
     text = _read(notes)
+    _report_mojibake(notes, text)
     if update is not None:
         deck_id = load_deck(update).id
     deck_id = deck_id or slug(notes.stem, 8)
@@ -172,6 +173,15 @@ def _write(path: Path | None, text: str) -> None:
         click.echo(text, nl=False)
     else:
         path.write_text(text, encoding="utf-8")
+
+
+def _report_mojibake(path: Path, text: str) -> None:
+    from trainer.mojibake import diagnose
+
+    codec, repairs = diagnose(text)
+    if repairs:
+        click.echo(f"{path}: repaired {len(repairs)} mojibake sequences (UTF-8 that was read as {codec}), "
+                   f"e.g. {repairs[0].damaged!r} -> {repairs[0].fixed!r}", err=True)
 
 
 def _first_heading(text: str) -> str:

@@ -92,3 +92,12 @@ def test_import_refuses_unknown_file_types(tmp_path):
     odd.write_text("{}", encoding="utf-8")
     result = run(tmp_path, "import", str(odd))
     assert result.exit_code == 2 and "cannot import a .json file" in result.output
+
+
+def test_build_reports_the_mojibake_it_repaired(tmp_path):
+    notes = tmp_path / "n.md"
+    notes.write_text("## 1. A\n\n* X ‚Üí Y\n", encoding="utf-8")
+    result = run(tmp_path, "build", str(notes))
+    assert (f"{notes}: repaired 1 mojibake sequences (UTF-8 that was read as mac_roman), "
+            "e.g. '‚Üí' -> '→'") in result.output
+    assert "back: X → Y" in result.output
