@@ -169,14 +169,14 @@ def authorize(mesh: Mesh, pod: Pod, caller: Caller) -> Verdict:
     for res in by_action["DENY"]:
         index = _matching_rule(res, caller)
         if index is not None:
-            return Verdict(True, f"DENY policy {res.ref} matches (rule {index})",
+            return Verdict(True, f"DENY: {res.ref} matches (rule {index})",
                            res.reference(f"spec.rules[{index}]"), uncertain)
     if not by_action["ALLOW"]:
         return Verdict(False, "no ALLOW policy selects the workload: allowed", "", uncertain)
     for res in by_action["ALLOW"]:
         index = _matching_rule(res, caller)
         if index is not None:
-            return Verdict(False, f"ALLOW policy {res.ref} matches (rule {index})",
+            return Verdict(False, f"ALLOW: {res.ref} matches (rule {index})",
                            res.reference(f"spec.rules[{index}]"), uncertain)
     first = by_action["ALLOW"][0]
     return Verdict(True, "ALLOW policies select the workload but none matches: denied", first.reference(), uncertain)

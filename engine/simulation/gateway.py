@@ -107,7 +107,7 @@ def _listener(hop: Hop, host: str) -> Action | list:
     tls_mode = str(server.tls.mode) if server.tls is not None and server.tls.mode else ""
     hop.http = protocol in HTTP_SERVERS and (protocol != "HTTPS" or tls_mode in TERMINATING)
     hop.gateway_names = frozenset(f"{g.namespace}/{g.name}" for g, _, _ in fitting)
-    hop.step("listener", f"Gateway {gw.ref} server {index} ({protocol}) accepts {host}:{hop.port}", where)
+    hop.step("listener", f"{gw.ref} server {index} ({protocol}) accepts {host}:{hop.port}", where)
     return fitting
 
 

@@ -174,10 +174,10 @@ def route_from_sidecar(hop: Hop, target: Target, where: Located | None) -> Actio
     else:
         protocols = {p.number: str(p.protocol or "TCP").upper() for p in where.entry.spec.ports}
         if protocols and hop.port not in protocols:
-            return unmatched(hop, target, where, f"ServiceEntry {where.entry.ref} has no port {hop.port}")
+            return unmatched(hop, target, where, f"{where.entry.ref} has no port {hop.port}")
         http = protocols.get(hop.port, "HTTP" if not hop.app_tls else "TLS") in SE_HTTP and not hop.app_tls
         hop.http = http
-        hop.step("host", f"{target.host}:{hop.port} -> ServiceEntry {where.entry.ref}", where.entry.reference())
+        hop.step("host", f"{target.host}:{hop.port} -> {where.entry.ref}", where.entry.reference())
     if http and "host" in hop.facts.headers:
         return by_host_header(hop, target, where)
     return route_host(hop, where, [where.host, hop.facts.authority.rsplit(":", 1)[0].lower()], http)
