@@ -13,8 +13,6 @@ import sys
 
 import click
 
-from engine import __version__
-
 # name -> "module:attribute". One explicit registry, sorted; no auto-discovery.
 COMMANDS: dict[str, str] = {
     "analyze": "trainer.commands.analyze:analyze",
@@ -50,13 +48,10 @@ class LazyGroup(click.Group):
         return getattr(module, attr)
 
     def invoke(self, ctx: click.Context):  # one place where errors become user messages
-        from engine.errors import EngineError
         from trainer.errors import TrainerError
 
         try:
             return super().invoke(ctx)
-        except EngineError as exc:
-            _fail(str(exc), EXIT_USAGE)
         except TrainerError as exc:
             _fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:
@@ -68,10 +63,19 @@ class LazyGroup(click.Group):
             name = getattr(exc, "filename", None)
             _fail(f"{name}: {exc.strerror}" if name else str(exc), EXIT_USAGE)
         except Exception as exc:  # never a traceback for the user
+            if _is_engine_error(exc):
+                _fail(str(exc), EXIT_USAGE)
             if os.environ.get("MESHDRILL_DEBUG"):
                 raise
             _fail(f"internal error: {type(exc).__name__}: {exc} "
                   "(set MESHDRILL_DEBUG=1 for a traceback and please report it)", EXIT_INTERNAL)
+
+
+def _is_engine_error(exc: Exception) -> bool:
+    # Looked up, not imported: the quiz never loads the engine, and if engine.errors was never
+    # imported no EngineError can have been raised.
+    errors = sys.modules.get("engine.errors")
+    return errors is not None and isinstance(exc, errors.EngineError)
 
 
 def _fail(message: str, code: int) -> None:
@@ -81,7 +85,7 @@ def _fail(message: str, code: int) -> None:
 
 @click.group(cls=LazyGroup, invoke_without_command=True,
              context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="meshdrill")
+@click.version_option(None, "-V", "--version", package_name="meshdrill", prog_name="meshdrill")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """meshdrill: remember Istio and do the work.
