@@ -186,8 +186,8 @@ def explain_cell(index: int, cells: list[tuple[Cell, int]], plan: Plan, res: Pro
             steps.append(TraceStep("endpoint", f"no healthy endpoint in {target.name}: 503 UH, no panic routing"))
         else:
             conn = target.connections[cell.host]
-            lb = target.lb.simple if plan.sender_sidecar else "kube-proxy random"
-            steps.append(TraceStep("endpoint", f"try 1: {lb.lower().replace('_', ' ')} picked "
+            lb = cluster_states(plan)[cell.target].lb_name
+            steps.append(TraceStep("endpoint", f"try 1: {lb} picked "
                                    f"{conn.endpoint.name} ({conn.endpoint.namespace})"))
             steps.extend(conn.trace)
     status, flags, latency, answered, _, _ = describe(cell, plan, res, cluster_states(plan))

@@ -64,7 +64,7 @@ class ClusterState:
     """Mutable per-stream state of one cluster. Attribute access only; no allocation per request."""
 
     __slots__ = (
-        "target", "exists", "n", "kind", "latency", "reset_below", "error_below", "error_status",
+        "target", "sidecar", "exists", "n", "kind", "latency", "reset_below", "error_below", "error_status",
         "tls", "gid", "active", "healthy", "lb", "rr", "ring", "ring_hosts", "hash_point",
         "outlier", "consec_5xx", "consec_gw", "limit_5xx", "limit_gw", "ejected", "ejected_at",
         "ejections", "unejected_at", "n_ejected", "next_uneject", "interval", "base_ejection",
@@ -76,6 +76,7 @@ class ClusterState:
     def __init__(self, target: ClusterTarget, first_gid: int, rng_start: int, *, sidecar: bool) -> None:
         conns = target.connections
         self.target = target
+        self.sidecar = sidecar
         self.exists = target.exists
         self.n = len(conns)
         self.kind = [connection_kind(c) for c in conns]
@@ -125,6 +126,16 @@ class ClusterState:
         self.retrying = 0        # retries scheduled or in flight (Envoy's `retries` resource)
 
     # --- load balancing -------------------------------------------------------------------
+
+    @property
+    def lb_name(self) -> str:
+        """How the pick is described in a trace."""
+        if self.hash_point >= 0:
+            return "consistent hash (ring)"
+        if not self.sidecar:
+            return "kube-proxy (random ready pod)"
+        return {"LEAST_REQUEST": "least request (power of two choices)", "ROUND_ROBIN": "round robin",
+                "RANDOM": "random"}.get(self.lb, self.lb.lower())
 
     def _build_ring(self, key: str) -> None:
         """Ring hash over endpoint names: stable per key, and only keys of a removed host move."""

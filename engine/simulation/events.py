@@ -217,7 +217,7 @@ class EventRun:
         req.retriable = retriable
         if req.trace is not None:
             conn = c.target.connections[h]
-            self._note(req, "endpoint", f"try {req.tries}: {c.lb.lower().replace('_', ' ')} picked "
+            self._note(req, "endpoint", f"try {req.tries}: {c.lb_name} picked "
                        f"{conn.endpoint.name} ({conn.endpoint.namespace})")
             req.trace.extend(conn.trace)
         heappush(self.agenda, (end, NORMAL, next(self.serial), self._answered, req))
