@@ -22,6 +22,8 @@ from engine.resources.security import Condition, Operation, Rule, RuleFrom, Rule
 
 CUSTOM_UNKNOWN = ("a CUSTOM AuthorizationPolicy matches: the external authorizer decides; "
                   "simulated as allowed")
+IP_UNKNOWN = ("an AuthorizationPolicy uses ipBlocks/remoteIpBlocks: client IP addresses are not simulated, "
+              "so positive IP conditions never match and negative ones always do")
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,17 @@ def _matching_rule(policy: Resource, c: Caller) -> int | None:
     return None
 
 
+def _uses_ip(policy: Resource) -> bool:
+    for rule in policy.spec.rules or ():
+        for f in rule.from_:
+            src = f.source
+            if src and (src.ip_blocks or src.not_ip_blocks or src.remote_ip_blocks or src.not_remote_ip_blocks):
+                return True
+        if any(w.key in ("source.ip", "remote.ip", "destination.ip") for w in rule.when):
+            return True
+    return False
+
+
 def policies_for(mesh: Mesh, pod: Pod) -> list[Resource]:
     """Root-namespace policies apply mesh-wide (a selector there matches in every namespace)."""
     out = []
@@ -166,6 +179,8 @@ def authorize(mesh: Mesh, pod: Pod, caller: Caller) -> Verdict:
     for res in by_action["CUSTOM"]:
         if _matching_rule(res, caller) is not None:
             uncertain = CUSTOM_UNKNOWN
+    if any(_uses_ip(res) for group in by_action.values() for res in group):
+        uncertain = uncertain or IP_UNKNOWN
     for res in by_action["DENY"]:
         index = _matching_rule(res, caller)
         if index is not None:

@@ -135,3 +135,12 @@ MONGO = "  selector: {matchLabels: {app: mongo}}\n"
 def test_authorization_for_tcp(name, config, expected):
     # io:concepts/security "Authorization for TCP traffic"; istio-semantics §7 last bullet.
     assert denied(config, TCP) is expected
+
+
+def test_ip_based_rules_are_reported_as_uncertain():
+    # Client IPs are not simulated (io:tasks/security/authorization/authz-ingress uses ipBlocks).
+    text = TOPOLOGY + "\n---\n" + policy(SEL + "  rules: [{from: [{source: {ipBlocks: [1.2.3.4]}}]}]\n") + \
+        "\n---\napiVersion: meshdrill/v1\nkind: Traffic\nspec:\n  streams:\n  - " + FROM_SLEEP
+    mesh = build_mesh(load_config_text(text, "t.yaml"))
+    p = plan_stream(mesh, mesh.streams[0])
+    assert p.targets[0].connections[0].denied and any("ipBlocks" in u for u in p.uncertain)
