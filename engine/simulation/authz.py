@@ -22,6 +22,8 @@ from engine.resources.security import Condition, Operation, Rule, RuleFrom, Rule
 
 CUSTOM_UNKNOWN = ("a CUSTOM AuthorizationPolicy matches: the external authorizer decides; "
                   "simulated as allowed")
+JWT_UNKNOWN = ("an AuthorizationPolicy uses requestPrincipals or request.auth claims: requests carry no JWT "
+               "in the simulation, so those conditions never match")
 IP_UNKNOWN = ("an AuthorizationPolicy uses ipBlocks/remoteIpBlocks: client IP addresses are not simulated, "
               "so positive IP conditions never match and negative ones always do")
 
@@ -154,6 +156,12 @@ def _uses_ip(policy: Resource) -> bool:
     return False
 
 
+def _uses_jwt(policy: Resource) -> bool:
+    return any(f.source and (f.source.request_principals or f.source.not_request_principals)
+               for rule in policy.spec.rules or () for f in rule.from_) or \
+        any(w.key.startswith("request.auth.") for rule in policy.spec.rules or () for w in rule.when)
+
+
 def policies_for(mesh: Mesh, pod: Pod) -> list[Resource]:
     """Root-namespace policies apply mesh-wide (a selector there matches in every namespace)."""
     out = []
@@ -181,6 +189,8 @@ def authorize(mesh: Mesh, pod: Pod, caller: Caller) -> Verdict:
             uncertain = CUSTOM_UNKNOWN
     if any(_uses_ip(res) for group in by_action.values() for res in group):
         uncertain = uncertain or IP_UNKNOWN
+    if any(_uses_jwt(res) for group in by_action.values() for res in group):
+        uncertain = uncertain or JWT_UNKNOWN
     for res in by_action["DENY"]:
         index = _matching_rule(res, caller)
         if index is not None:
