@@ -152,7 +152,8 @@ def _items(tokens, list_level: int) -> tuple[Inline, ...]:
         elif tok.type == "inline" and items:
             part = _inline(tok)
             if depth and not items[-1]:
-                part = Inline("  " * depth + part.text, part.bold, part.marker)
+                pad = "  " * depth
+                part = Inline(pad + part.text, tuple((a + len(pad), b + len(pad)) for a, b in part.bold), part.marker)
             items[-1].append(part)
     # a nested item opens its own entry after its parent's, so order is document order
     return tuple(_join(parts) for parts in items if parts)
