@@ -146,7 +146,8 @@ def export_md(deck: Deck) -> str:
             section = card.section
             lines += [f"## {section or 'Other'}", ""]
         if card.type == "cloze":
-            lines += [f"- {_cloze_md(card.text)}", ""]
+            extra = sides(card)[1]
+            lines += [f"- {_cloze_md(card.text)}", ""] + ([extra, ""] if extra else [])
             continue
         lines += [f"**{card.front}**", ""]
         if card.type == "yaml":
