@@ -59,6 +59,9 @@ class EventRun:
         self.explained: RequestTrace | None = None
         self.plan_steps = frozenset(plan.trace)           # routing may already list every target's steps
         self.clusters = cluster_states(plan, rng)
+        hosts = sum(c.n for c in self.clusters)
+        self.finals = [0] * hosts      # requests whose final attempt went to host id (for tls)
+        self.answers = [0] * hosts     # requests answered by host id itself (destinations)
         weights = routing_weights(plan.targets)
         self.cumulative = list(accumulate(weights))
         self.total_weight = self.cumulative[-1] if self.cumulative else 0.0
@@ -72,6 +75,12 @@ class EventRun:
         for w in range(self.concurrency):
             self.clock.schedule(self.slots[w], self._start, w)
         self.clock.run()
+        for c in self.clusters:
+            for h, gid in enumerate(c.gid):
+                if self.answers[gid]:
+                    self.tally.hosts[gid] = self.answers[gid]
+                if self.finals[gid] and c.tls[h]:
+                    self.tally.tls[c.tls[h]] += self.finals[gid]
         return self.tally
 
     # --- request lifecycle ----------------------------------------------------------------
@@ -277,7 +286,6 @@ class EventRun:
     def _finish(self, t: float, req: _Request, status: int | None, flags: tuple[str, ...],
                 answered: bool = False) -> None:
         """Count the request's final response. `answered`: it is the last try's own response."""
-        tally = self.tally
         if req.delayed and flags[:1] != ("DI",):
             flags = ("DI",) + flags
         self.outcomes[(status, flags)] += 1
@@ -285,12 +293,10 @@ class EventRun:
         self.latencies.append(t - req.t0)
         h = req.host
         if h >= 0:
-            c = req.cluster
-            label = c.tls[h]
-            if label:
-                tally.tls[label] += 1
+            gid = req.cluster.gid[h]
+            self.finals[gid] += 1
             if answered and not req.flag and status is not None:   # the endpoint itself answered
-                tally.hosts[c.gid[h]] += 1
+                self.answers[gid] += 1
         if req.retrying:
             req.cluster.retrying -= 1
             req.retrying = False
@@ -299,6 +305,8 @@ class EventRun:
             where = destination_name(req.cluster.target, h) if answered and not req.flag and h >= 0 else ""
             self.explained = RequestTrace(req.index, req.trace, status, flags, where)
         w = req.worker
-        slot = self.slots[w] + self.concurrency * self.spacing
-        self.slots[w] = slot
-        heappush(self.agenda, (slot if slot > t else t, NORMAL, next(self.serial), self._start, w))
+        if self.spacing:
+            slot = self.slots[w] = self.slots[w] + self.concurrency * self.spacing
+            if slot > t:
+                t = slot
+        heappush(self.agenda, (t, NORMAL, next(self.serial), self._start, w))
