@@ -96,7 +96,7 @@ def test_markdown_groups_by_section():
         Card(id="a", type="basic", deck="d", front="Q1", back="A1", section="1. One"),
         Card(id="b", type="cloze", deck="d", text="x {{c1::y}}", section="1. One", ref="https://istio.io/r"),
         Card(id="c", type="yaml", deck="d", front="Q3", back="A3", yaml="k: v", section="2. Two")))
-    assert export_md(deck) == ("# T\n\n## 1. One\n\n**Q1**\n\nA1\n\n- x **y**\n\n## 2. Two\n\n**Q3**\n\n"
+    assert export_md(deck) == ("# T\n\n## 1. One\n\n**Q1**\n\nA1\n\n- x **y**\n\nSource: https://istio.io/r\n\n## 2. Two\n\n**Q3**\n\n"
                                "```yaml\nk: v\n```\n\nA3\n")
 
 
