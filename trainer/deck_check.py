@@ -139,7 +139,7 @@ def _cloze(card: Card) -> list[tuple[int, str]]:
     if card.text and not matches:
         out.append((0, "cloze text has no deletion; write {{c1::answer}} or {{c1::answer::hint}}"))
     stripped = CLOZE.sub("", card.text)
-    if "{{" in stripped or "}}" in stripped:
+    if "{{" in stripped or "}}" in stripped or "{{{" in card.text or "}}}" in card.text:
         out.append((0, "malformed cloze deletion; the form is {{c1::answer}} or {{c1::answer::hint}}"))
     if any(not m.group(2).strip() for m in matches):
         out.append((0, "empty cloze deletion"))

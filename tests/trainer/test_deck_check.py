@@ -40,6 +40,7 @@ def test_ids_must_not_clash_with_shipped_decks(tmp_path):
     ("{id: a, type: typed, front: Q}", "card a: typed card needs an answer: 'back' or 'accept'"),
     ("{id: a, type: cloze, text: no deletion}", "card a: cloze text has no deletion; write {{c1::answer}} or {{c1::answer::hint}}"),
     ("{id: a, type: cloze, text: '{{c1::ok}} {{c2:bad}}'}", "card a: malformed cloze deletion; the form is {{c1::answer}} or {{c1::answer::hint}}"),
+    ("{id: a, type: cloze, text: 'set {attempts: {{c1::0}}}'}", "card a: malformed cloze deletion; the form is {{c1::answer}} or {{c1::answer::hint}}"),
     ("{id: a, type: choice, front: Q, back: B, choices: [B, C]}", "card a: the right answer ('back') is also listed as a wrong choice"),
     ("{id: a, type: choice, front: Q, back: B, choices: [C, c]}", "card a: duplicate entries in 'choices'"),
     ("{id: a, front: Q, back: A, domain: networking}", "card a: unknown domain 'networking'; use one of installation, traffic, security, troubleshooting"),
