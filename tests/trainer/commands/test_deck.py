@@ -101,3 +101,13 @@ def test_build_reports_the_mojibake_it_repaired(tmp_path):
     assert (f"{notes}: repaired 1 mojibake sequences (UTF-8 that was read as mac_roman), "
             "e.g. '‚Üí' -> '→'") in result.output
     assert "back: X → Y" in result.output
+
+
+def test_the_deck_command_imports_its_heavy_libraries_lazily():
+    import subprocess
+    import sys
+
+    code = ("import sys, trainer.commands.deck\n"
+            "print(','.join(m for m in ('genanki', 'markdown_it', 'yaml', 'engine.config') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
