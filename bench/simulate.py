@@ -73,11 +73,13 @@ spec:
 
 STATELESS = {"policy": "{loadBalancer: {simple: RANDOM}}", "retries": "retries: {attempts: 0}",
              "backends": "[]", "concurrency": 1}
-RESILIENT = {"policy": "{connectionPool: {tcp: {maxConnections: 100}, http: {http1MaxPendingRequests: 100,"
-                       " maxRetries: 20}}, outlierDetection: {consecutive5xxErrors: 5, interval: 10s,"
-                       " baseEjectionTime: 30s, maxEjectionPercent: 50}}",
+# Limits that bite: 8 workers share 6 connections (the rest queue, a few overflow), 30% errors on
+# v2 are retried and eject its pods now and then.
+RESILIENT = {"policy": "{connectionPool: {tcp: {maxConnections: 6}, http: {http1MaxPendingRequests: 1,"
+                       " maxRetries: 4}}, outlierDetection: {consecutive5xxErrors: 3, interval: 1s,"
+                       " baseEjectionTime: 5s, maxEjectionPercent: 50}}",
              "retries": "retries: {attempts: 3, retryOn: 5xx}",
-             "backends": "[{namespace: default, selector: {version: v2}, errorRate: 0.05, latency: 3ms}]",
+             "backends": "[{namespace: default, selector: {version: v2}, errorRate: 0.3, latency: 3ms}]",
              "concurrency": 8}
 
 
@@ -89,7 +91,13 @@ def baseline(count: int) -> float:
     return time.perf_counter() - start
 
 
-def timed(case: dict, count: int) -> float:
+def best(measure, count: int):
+    """Fastest of a few runs (1 for the largest counts): other processes only ever add time."""
+    runs = [measure(count) for _ in range(3 if count <= 100_000 else 1)]
+    return min(runs, key=lambda r: r[0] if isinstance(r, tuple) else r)
+
+
+def timed(case: dict, count: int) -> tuple[float, object]:
     from engine.config import load_config_text
     from engine.simulation.run import simulate
 
@@ -98,7 +106,7 @@ def timed(case: dict, count: int) -> float:
     result = simulate(config)
     elapsed = time.perf_counter() - start
     assert sum(result.streams[0].status.values()) == count, result.streams[0].status
-    return elapsed
+    return elapsed, result.streams[0]
 
 
 def main() -> None:
@@ -112,11 +120,12 @@ def main() -> None:
         print(name)
         first = None
         for count in counts:
-            base = baseline(count)
-            took = timed(case, count)
+            base = best(baseline, count)
+            took, stream = best(lambda n: timed(case, n), count)
             first = first or took
             print(f"  {count:>9,} requests: {took * 1000:9.1f} ms  {count / took:>13,.0f} req/s  "
                   f"{took / base:8.2f}x baseline  cost growth vs 1k: {took / first:8.1f}x")
+        print(f"  last run: status {stream.status} flags {stream.flags} mean attempts {stream.attempts.mean}")
     print("targets: (a) cost growth ~1x from 1k to 1M; (b) >= 200,000 req/s")
 
 
