@@ -1,9 +1,9 @@
 """Check types: declarative expectations on a simulation, one function each, one explicit registry.
 
 A check in an exercise file is data (`{id: v2-share, type: share, stream: main, to: {labels:
-{version: v2}}, share: 0.1}`); its parameters decode into the type's dataclass, with file:line
-errors for unknown or mistyped parameters. Each type also says, in words, exactly what it
-expects: that sentence is shown to the learner before they start (no hidden expectations).
+{version: v2}}, share: 0.1}`); its parameters are the type's dataclass (params.py, decoded by
+parsing.py). Each type also says, in words, exactly what it expects: that sentence is shown to
+the learner before they start (no hidden expectations).
 
 Rates are fractions of the stream's requests (0.1 == 10%). Destinations are matched by
 service, namespace, subset and/or endpoint labels; exercises prefer labels, so a learner may
@@ -12,41 +12,16 @@ name subsets as they like.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Callable
 
 from engine.config import ConfigSet
 from engine.diagnostics import Diagnostic
-from engine.simulation.result import DestinationCount, RequestTrace, SimulationResult, StreamResult
-
-DEFAULT_TOLERANCE = 0.03
-
-
-@dataclass(frozen=True)
-class Destination:
-    """Which endpoints count: every given field must match (labels: a subset of the pod's)."""
-
-    service: str | None = None
-    namespace: str | None = None
-    subset: str | None = None
-    labels: dict[str, str] = field(default_factory=dict)
-
-    def matches(self, d: DestinationCount) -> bool:
-        return ((self.service is None or d.service == self.service)
-                and (self.namespace is None or d.namespace == self.namespace)
-                and (self.subset is None or d.subset == self.subset)
-                and all(d.labels.get(k) == v for k, v in self.labels.items()))
-
-    def __str__(self) -> str:
-        parts = [self.service or "any service"]
-        if self.namespace:
-            parts[0] += f".{self.namespace}"
-        if self.subset:
-            parts.append(f"subset {self.subset}")
-        if self.labels:
-            parts.append(",".join(f"{k}={v}" for k, v in self.labels.items()))
-        return " ".join(parts)
+from engine.grading.params import (
+    AcceptedParams, AttemptsParams, Bounds, Destination, FindingParams, FlagParams, LatencyParams, ResourceParams,
+    ShareParams, StatusParams, TlsParams, UnaffectedParams,
+)
+from engine.simulation.result import RequestTrace, SimulationResult, StreamResult
 
 
 @dataclass(frozen=True)
@@ -75,110 +50,6 @@ class Outcome:
 
 # Trace stages that explain where a request went (a subset's labels are shown only when it has no pod).
 ROUTING_STAGES = ("listener", "virtualservice", "route", "weight", "cluster", "egress", "serviceentry")
-
-
-# ---- parameters ------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Bounds:
-    min: float | None = None
-    max: float | None = None
-
-    def holds(self, value: float) -> bool:
-        return (self.min is None or value >= self.min - 1e-9) and (self.max is None or value <= self.max + 1e-9)
-
-    def words(self, fmt: Callable[[float], str] = lambda x: f"{x:.0%}", *, fraction: bool = True) -> str:
-        if fraction and self.min is not None and self.min >= 1.0:
-            return fmt(1.0)
-        if fraction and self.max is not None and self.max <= 0.0 and not self.min:
-            return fmt(0.0)
-        if self.min is not None and self.max is not None:
-            return f"{fmt(self.min)}" if self.min == self.max else f"between {fmt(self.min)} and {fmt(self.max)}"
-        if self.min is not None:
-            return f"at least {fmt(self.min)}"
-        return f"at most {fmt(self.max)}"
-
-
-@dataclass(frozen=True)
-class ShareParams:
-    stream: str
-    to: Destination
-    share: float | None = None          # with tolerance; or min/max
-    tolerance: float = DEFAULT_TOLERANCE
-    min: float | None = None
-    max: float | None = None
-
-    @property
-    def bounds(self) -> Bounds:
-        if self.share is not None:
-            return Bounds(max(0.0, self.share - self.tolerance), min(1.0, self.share + self.tolerance))
-        return Bounds(self.min, self.max)
-
-
-@dataclass(frozen=True)
-class StatusParams:
-    stream: str
-    code: str                            # "200", "503", "5xx", "2xx", "reset"
-    min: float | None = None
-    max: float | None = None
-
-
-@dataclass(frozen=True)
-class FlagParams:
-    stream: str
-    flag: str                            # Envoy response flag: UO, NR, NC, UF, URX, UH, UT, FI, DI
-    min: float | None = None
-    max: float | None = None
-
-
-@dataclass(frozen=True)
-class TlsParams:
-    stream: str
-    mode: str                            # mtls | plaintext | rejected
-    min: float | None = None
-    max: float | None = None
-
-
-@dataclass(frozen=True)
-class AttemptsParams:
-    stream: str
-    stat: str = "mean"                   # mean | max
-    min: float | None = None
-    max: float | None = None
-
-
-@dataclass(frozen=True)
-class LatencyParams:
-    stream: str
-    percentile: str = "p99"              # p50 | p90 | p99
-    min_ms: float | None = None
-    max_ms: float | None = None
-
-
-@dataclass(frozen=True)
-class UnaffectedParams:
-    stream: str
-    tolerance: float = DEFAULT_TOLERANCE
-
-
-@dataclass(frozen=True)
-class FindingParams:
-    code: str | None = None
-    level: str | None = None             # Error | Warning | Info
-    present: bool = True
-
-
-@dataclass(frozen=True)
-class ResourceParams:
-    kind: str
-    name: str | None = None
-    namespace: str | None = None
-    present: bool = True
-
-
-@dataclass(frozen=True)
-class AcceptedParams:
-    pass
 
 
 # ---- helpers ---------------------------------------------------------------------------------
@@ -378,9 +249,6 @@ REGISTRY: dict[str, CheckType] = {
                                       f"cluster (±{_pct(p.tolerance)})"),
 }
 
-_ENUMS = {"stat": ("mean", "max"), "percentile": ("p50", "p90", "p99"), "mode": ("mtls", "plaintext", "rejected"),
-          "level": ("Error", "Warning", "Info")}
-
 
 def describe(check) -> str:
     return REGISTRY[check.type].describe(check.params)
@@ -388,70 +256,3 @@ def describe(check) -> str:
 
 def evaluate(check, obs: Observation) -> Outcome:
     return REGISTRY[check.type].evaluate(check.params, obs)
-
-
-def parse_check(item, path: str, reader):
-    """One `checks[i]` entry -> Check, or an EngineError at its line."""
-    from engine.grading.exercise import Check
-
-    if not isinstance(item, dict):
-        raise reader.fail(path, "a check is a mapping with id, type and parameters")
-    kind = item.get("type")
-    if kind not in REGISTRY:
-        raise reader.fail(f"{path}.type", f"check type {kind!r} unknown (types: {', '.join(sorted(REGISTRY))})")
-    ident = item.get("id", "accepted" if kind == "accepted" else None)
-    if not isinstance(ident, str) or not ident:
-        raise reader.fail(path, "a check needs an 'id'")
-    raw = {k: v for k, v in item.items() if k not in ("id", "type")}
-    params = _decode(REGISTRY[kind].params, raw, path, reader, f"check {ident!r}")
-    _validate(params, path, reader, ident)
-    return Check(id=ident, type=kind, params=params, line=reader.doc.line_of(path))
-
-
-def _decode(cls, raw: dict, path: str, reader, label: str):
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    values = {}
-    for key, value in raw.items():
-        if key not in fields:
-            raise reader.fail(f"{path}.{key}", f"{label}: unknown parameter {key!r} (parameters: {', '.join(fields)})")
-        values[key] = _coerce(fields[key].type, value, f"{path}.{key}", reader, f"{label}: {key!r}")
-    for name, fld in fields.items():
-        required = fld.default is dataclasses.MISSING and fld.default_factory is dataclasses.MISSING
-        if required and name not in values:
-            raise reader.fail(path, f"{label}: missing parameter {name!r}")
-    return cls(**values)
-
-
-def _coerce(annotation: str, value, path: str, reader, label: str):
-    kind = annotation.replace(" | None", "")
-    if value is None and "None" in annotation:
-        return None
-    if kind == "Destination":
-        if not isinstance(value, dict):
-            raise reader.fail(path, f"{label} must be a mapping (service, namespace, subset, labels)")
-        return _decode(Destination, value, path, reader, label)
-    if kind == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    if kind == "bool" and isinstance(value, bool):
-        return value
-    if kind == "str" and isinstance(value, (str, int)) and not isinstance(value, bool):
-        return str(value)
-    if kind.startswith("dict") and isinstance(value, dict):
-        return {str(k): str(v) for k, v in value.items()}
-    raise reader.fail(path, f"{label} must be of type {kind}")
-
-
-def _validate(params, path: str, reader, ident: str) -> None:
-    for name, allowed in _ENUMS.items():
-        value = getattr(params, name, None)
-        if value is not None and value not in allowed:
-            raise reader.fail(f"{path}.{name}", f"check {ident!r}: {name} must be one of {', '.join(allowed)}")
-    bounded = [getattr(params, n) for n in ("min", "max", "min_ms", "max_ms", "share") if hasattr(params, n)]
-    if hasattr(params, "stream") and not any(v is not None for v in bounded) and not isinstance(params, UnaffectedParams):
-        raise reader.fail(path, f"check {ident!r}: give min and/or max (or share with tolerance)")
-    for name in ("min", "max", "share", "tolerance"):
-        value = getattr(params, name, None)
-        if value is not None and not isinstance(params, AttemptsParams) and not 0.0 <= value <= 1.0:
-            raise reader.fail(f"{path}.{name}", f"check {ident!r}: {name} is a fraction from 0 to 1 (0.1 = 10%)")
-    if isinstance(params, FindingParams) and params.code is None and params.level is None:
-        raise reader.fail(path, f"check {ident!r}: give a finding code and/or level")

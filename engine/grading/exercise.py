@@ -3,7 +3,7 @@
 An exercise file holds one exercise per YAML document. The Istio/Kubernetes YAML an exercise
 carries (starting cluster, grading traffic, starter, reference solution, wrong answers) is kept
 as text: it is what the learner sees and edits, and the grader admits it like `kubectl apply`.
-Checks are data: a type from `engine.grading.checks.REGISTRY` plus typed parameters.
+Checks are data: a type from `engine.grading.checks.REGISTRY` plus typed parameters (params.py).
 
 Every structural problem is an `EngineError` with the exercise file and line, so an author
 sees `decks/exercises/routing.yaml:42: check 'v2-share': unknown parameter 'shares'`.
@@ -142,7 +142,7 @@ class _Reader:
 
 
 def _exercise(doc: Document) -> Exercise:
-    from engine.grading.checks import parse_check
+    from engine.grading.parsing import parse_check
 
     reader = _Reader(doc)
     data = doc.data

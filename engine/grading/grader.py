@@ -21,11 +21,12 @@ from engine.config import ConfigSet, admit
 from engine.diagnostics import Diagnostic, Layer
 from engine.grading import checks
 from engine.grading.exercise import Check, Exercise
+from engine.grading.params import AcceptedParams
 from engine.loading import load_text
 from engine.simulation.result import RequestTrace, SimulationResult
 
 ANSWER_GROUPS = ("networking.istio.io/", "security.istio.io/")
-ACCEPTED = Check(id="accepted", type="accepted", params=checks.AcceptedParams(), line=0)
+ACCEPTED = Check(id="accepted", type="accepted", params=AcceptedParams(), line=0)
 COUNTEREXAMPLE_TRIES = 6          # traced runs per failing check when looking for a counter-example
 
 
