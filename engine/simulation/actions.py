@@ -39,7 +39,7 @@ def destination_target(hop: Hop, dest: Destination, config_namespace: str, weigh
     entries = hop.mesh.service_entries_for(host, hop.namespace)
     if entries and not host.startswith("*"):
         return entry_target(hop, entries[0][1], host, port, dest.subset, weight)
-    return missing(hop, host, port or hop.port, dest.subset, weight,
+    return missing(host, port or hop.port, dest.subset, weight,
                    f"{host} is not a service or ServiceEntry visible from {hop.namespace}: cluster not found (503 NC)")
 
 

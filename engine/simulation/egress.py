@@ -41,7 +41,7 @@ def entry_target(hop: Hop, se: Resource, host: str, port: int | None, subset: st
     if port is None:
         port = ports[0] if len(ports) == 1 else hop.port
     if ports and port not in ports:
-        return missing(hop, host, port, subset, weight, f"{se.ref} has no port {port}: no such cluster")
+        return missing(host, port, subset, weight, f"{se.ref} has no port {port}: no such cluster")
     se_port = next((p for p in spec.ports if p.number == port), None)
     upstream = se_port.target_port if se_port is not None and se_port.target_port else port
     rule = pol.find_rule(hop.mesh, host, se.namespace, hop.namespace, hop.sender.labels)
@@ -49,7 +49,7 @@ def entry_target(hop: Hop, se: Resource, host: str, port: int | None, subset: st
     labels: dict[str, str] = {}
     if subset is not None:
         if rule is None or subset not in rule.subsets:
-            return missing(hop, host, port, subset, weight,
+            return missing(host, port, subset, weight,
                            f"subset {subset!r} is not defined in a DestinationRule visible from {hop.namespace}: "
                            "cluster not found (503 NC)")
         labels = dict(rule.subsets[subset][0].labels)

@@ -21,7 +21,7 @@ def cluster_name(port: int, subset: str | None, host: str) -> str:
     return f"outbound|{port}|{subset or ''}|{host}"
 
 
-def missing(hop: Hop, host: str, port: int, subset: str | None, weight: int, why: str) -> ClusterTarget:
+def missing(host: str, port: int, subset: str | None, weight: int, why: str) -> ClusterTarget:
     """A cluster Envoy does not have (503 NC): the route is built anyway (`TranslateRoute`)."""
     step = TraceStep("subset" if subset else "cluster", why)
     service, namespace = host, ""
@@ -36,7 +36,7 @@ def service_target(hop: Hop, svc: Service, port: int | None, subset: str | None,
     port = port if port is not None else (svc.ports[0].port if len(svc.ports) == 1 else hop.port)
     sp = svc.port(port)
     if sp is None:
-        return missing(hop, svc.host, port, subset, weight, f"{svc.host} has no port {port}: no such cluster")
+        return missing(svc.host, port, subset, weight, f"{svc.host} has no port {port}: no such cluster")
     steps: list[TraceStep] = []
     rule = pol.find_rule(mesh, svc.host, svc.namespace, hop.namespace, hop.sender.labels)
     if rule is not None:
@@ -45,7 +45,7 @@ def service_target(hop: Hop, svc: Service, port: int | None, subset: str | None,
     selector = dict(svc.selector)
     if subset is not None:
         if rule is None or subset not in rule.subsets:
-            return missing(hop, svc.host, port, subset, weight,
+            return missing(svc.host, port, subset, weight,
                            f"subset {subset!r} is not defined in a DestinationRule visible from {hop.namespace}: "
                            "cluster not found (503 NC)")
         sub, dr, index = rule.subsets[subset]
