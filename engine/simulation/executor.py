@@ -11,8 +11,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from engine.simulation.cluster import LOCAL_REPLY_MS, ClusterState
 from engine.simulation.bulk import bulk_blocker, explain_cell, run_bulk
+from engine.simulation.cluster import LOCAL_REPLY_MS, ClusterState
 from engine.simulation.events import EventRun
 from engine.simulation.plan import Plan, TraceStep
 from engine.simulation.proxy_policy import effective
@@ -58,17 +58,20 @@ def execute(plan: Plan, load: Load, rng: random.Random, *, index: int = 0, from_
         traced = run.explained
         if run.pool_overflowed:
             uncertain.append(POOL_IDEALISATION)
-    hashed = {}
-    if plan.sender_sidecar:
-        for i, t in enumerate(plan.targets):
-            if t.lb.hash_key is not None and t.connections:
-                hashed[i] = ClusterState(t, 0, 0, sidecar=True).hashed_host()
+    expected = [] if plan.immediate is not None else expected_shares(plan.targets, _hashed(plan))
     result = build_result(tally, index=index, from_=from_, to=to, requests=requests, targets=plan.targets,
-                          expected=expected_shares(plan.targets, hashed) if plan.immediate is None else [],
-                          uncertain=uncertain)
+                          expected=expected, uncertain=uncertain)
     if traced is not None:
         result.traces[traced.index] = traced
     return result
+
+
+def _hashed(plan: Plan) -> dict[int, int]:
+    """Target index -> the endpoint a consistent hash sends this stream's key to (all healthy)."""
+    if not plan.sender_sidecar:
+        return {}
+    return {i: ClusterState(t, 0, 0, sidecar=True).hashed_host() for i, t in enumerate(plan.targets)
+            if t.lb.hash_key is not None and t.connections}
 
 
 def _immediate(plan: Plan, requests: int) -> Tally:
