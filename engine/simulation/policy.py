@@ -66,11 +66,11 @@ def find_rule(mesh: Mesh, host: str, service_namespace: str, client_namespace: s
         if not found:
             continue
         best = max(specificity(p) for p, _ in found)
-        chosen = [dr for p, dr in found if specificity(p) == best]
-        # Workload-selected DRs take precedence over namespace-wide ones (push_context.go).
-        chosen.sort(key=lambda dr: (not (dr.spec.workload_selector and dr.spec.workload_selector.match_labels),
-                                    dr.order))
-        return _merge(chosen)
+        chosen = sorted((dr for p, dr in found if specificity(p) == best), key=lambda dr: dr.order)
+        # A DR whose workloadSelector picks this client replaces the namespace-wide ones; it is
+        # not merged with them (SidecarScope.DestinationRule picks the selected rule first).
+        selected = [dr for dr in chosen if dr.spec.workload_selector and dr.spec.workload_selector.match_labels]
+        return _merge(selected or chosen)
     return None
 
 

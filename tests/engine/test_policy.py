@@ -256,3 +256,22 @@ spec:
     shadowing = dr("b", "foo", FQDN, "  trafficPolicy: {loadBalancer: {simple: RANDOM}}\n")
     t = target(vs + subsets + "---\n" + shadowing, FROM_FOO)
     assert (t.subset, t.exists) == ("v1", False)
+
+
+def test_workload_selected_dr_replaces_the_namespace_wide_one_without_merging():
+    # push_context.go / SidecarScope.DestinationRule: the selected DR wins; subsets are not merged in.
+    wide = dr("w", "foo", FQDN, "  subsets: [{name: v1, labels: {version: v1}}]\n")
+    selected = dr("s", "foo", FQDN, "  workloadSelector: {matchLabels: {app: sleep}}\n"
+                  "  trafficPolicy: {loadBalancer: {simple: RANDOM}}\n")
+    vs = """
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: reviews}
+spec:
+  hosts: [reviews]
+  http: [{route: [{destination: {host: reviews, subset: v1}}]}]
+---
+"""
+    t = target(vs + wide + "---\n" + selected, FROM_FOO)
+    assert (t.exists, t.subset) == (False, "v1")
+    assert target(wide + "---\n" + selected, FROM_FOO).lb.simple == "RANDOM"
