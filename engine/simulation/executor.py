@@ -9,16 +9,17 @@ into the same `Tally` and the same JSON contract (tally.py).
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from engine.simulation.bulk import bulk_blocker, explain_cell, run_bulk
 from engine.simulation.cluster import LOCAL_REPLY_MS, ClusterState
 from engine.simulation.events import EventRun
-from engine.simulation.plan import Plan, TraceStep
+from engine.simulation.plan import Outcome, Plan, TraceStep
 from engine.simulation.proxy_policy import effective
 from engine.simulation.result import RequestTrace, StreamResult
 from engine.simulation.tally import Tally, build_result, expected_shares, outcome_text
 
+NO_CLUSTER = Outcome(503, ("NC",), "the route names no cluster")
 POOL_IDEALISATION = ("connection-pool overflow counts come from a one-worker model (maxConnections in flight, "
                      "http1MaxPendingRequests queued, the rest 503 UO); a real Envoy with several worker "
                      "threads lets a few more through (istio-semantics §13)")
@@ -36,6 +37,8 @@ class Load:
 def execute(plan: Plan, load: Load, rng: random.Random, *, index: int = 0, from_: str = "", to: str = "",
             explain: int | None = None) -> StreamResult:
     requests = max(0, load.requests)
+    if plan.immediate is None and not plan.targets:           # nothing routable: Envoy has no cluster
+        plan = replace(plan, immediate=NO_CLUSTER)
     res = effective(plan)
     uncertain = list(plan.uncertain)
     explaining = explain is not None and 0 <= explain < requests

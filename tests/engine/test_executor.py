@@ -296,6 +296,10 @@ def test_an_immediate_outcome_answers_every_request():
     assert r.status == {"404": 7} and r.flags == {"NR": 7} and r.attempts.total == 0
 
 
+def test_a_plan_with_no_target_and_no_outcome_is_503_nc_not_a_crash():
+    assert run(plan(), 5).flags == {"NC": 5}
+
+
 def test_a_sidecar_less_client_to_strict_gets_a_reset_and_never_retries():  # §6 matrix
     r = run(plan(target(conns=[conn(refused="reset", tls="plaintext")]), sidecar=False, retry=RETRY_5XX), 10)
     assert r.status == {"reset": 10} and r.tls["rejected"] == 10 and r.attempts.max == 1
