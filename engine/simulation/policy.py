@@ -39,10 +39,8 @@ class AppliedRule:
 
 
 def _selects(dr: Resource, client_namespace: str, client_labels: dict[str, str]) -> bool:
+    """A workloadSelector limits the DR to matching client workloads in the DR's own namespace."""
     sel = dr.spec.workload_selector
-    if sel is None or not sel.match_labels:
-        return True
-    # A workloadSelector limits the DR to matching client workloads in the DR's own namespace.
     return dr.namespace == client_namespace and all(client_labels.get(k) == v for k, v in sel.match_labels.items())
 
 
@@ -62,16 +60,23 @@ def find_rule(mesh: Mesh, host: str, service_namespace: str, client_namespace: s
         return lambda dr: dr.namespace == namespace and exported_to(dr.spec.export_to, dr.namespace, client_namespace)
 
     for step in (local, exported_from(service_namespace), exported_from(root)):
-        found = [(p, dr) for p, dr in candidates if step(dr) and _selects(dr, client_namespace, client_labels)]
+        found = [(p, dr) for p, dr in candidates if step(dr)]
         if not found:
             continue
+        # The first step holding any DR for the host decides, even if none of them fits this
+        # client: Istio does not fall back further (push_context.go `destinationRule`).
         best = max(specificity(p) for p, _ in found)
         chosen = sorted((dr for p, dr in found if specificity(p) == best), key=lambda dr: dr.order)
-        # A DR whose workloadSelector picks this client replaces the namespace-wide ones; it is
-        # not merged with them (SidecarScope.DestinationRule picks the selected rule first).
-        selected = [dr for dr in chosen if dr.spec.workload_selector and dr.spec.workload_selector.match_labels]
-        return _merge(selected or chosen)
+        # A DR whose workloadSelector picks this client (in its own namespace) is used alone;
+        # otherwise the selector-less ones, merged (sidecar.go SidecarScope.DestinationRule).
+        selected = [dr for dr in chosen if _has_selector(dr) and _selects(dr, client_namespace, client_labels)]
+        plain = [dr for dr in chosen if not _has_selector(dr)]
+        return _merge(selected[:1]) if selected else (_merge(plain) if plain else None)
     return None
+
+
+def _has_selector(dr: Resource) -> bool:
+    return dr.spec.workload_selector is not None and bool(dr.spec.workload_selector.match_labels)
 
 
 def _merge(rules: list[Resource]) -> AppliedRule:

@@ -275,3 +275,12 @@ spec:
     t = target(vs + wide + "---\n" + selected, FROM_FOO)
     assert (t.exists, t.subset) == (False, "v1")
     assert target(wide + "---\n" + selected, FROM_FOO).lb.simple == "RANDOM"
+
+
+def test_a_client_namespace_dr_selecting_other_workloads_still_stops_the_lookup():
+    # push_context.go destinationRule returns the client namespace's DRs for the host; SidecarScope then
+    # finds neither a selected nor a catch-all rule: no DR applies, the service namespace's is not consulted.
+    other = dr("s", "foo", FQDN, "  workloadSelector: {matchLabels: {app: nope}}\n  trafficPolicy: {loadBalancer: {simple: ROUND_ROBIN}}\n")
+    service_ns = dr("a", "default", "reviews", lb("RANDOM"))
+    assert target(service_ns, FROM_FOO).lb.simple == "RANDOM"
+    assert target(service_ns + "---\n" + other, FROM_FOO).lb.simple == "LEAST_REQUEST"
