@@ -77,11 +77,7 @@ def print_stream(console: Console, stream: StreamResult) -> None:
         console.print(Padding(table, (0, 0, 0, 2)))
     else:
         console.print(Text("  no request reached an endpoint", style="md.dim"))
-    console.print(_counts("status", stream.status, stream.requests))
-    if stream.flags:
-        console.print(_counts("flags", stream.flags, stream.requests))
-    tls = {k: v for k, v in stream.tls.items() if v}
-    console.print(_counts("tls", tls, stream.requests) if tls else Text("  tls       -"))
+    console.print(Padding(_outcomes(stream), (0, 0, 0, 2)))
     a = stream.attempts
     line = f"  attempts  {a.total} in all, mean {a.mean:g}, max {a.max}"
     if stream.mirrored:
@@ -119,6 +115,18 @@ def _labels(labels: dict[str, str]) -> str:
     return ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
 
 
-def _counts(title: str, counts: dict[str, int], total: int) -> Text:
-    parts = [f"{key} {n} ({n / total:.1%})" if total else f"{key} {n}" for key, n in counts.items()]
-    return Text(f"  {title:<9} " + ("  ".join(parts) if parts else "-"))
+def _outcomes(stream: StreamResult) -> Table:
+    """Status codes, response flags and TLS outcomes, each with its share and a bar."""
+    table = Table(box=None, padding=(0, 1), show_edge=False, pad_edge=False, show_header=False)
+    for _ in range(2):
+        table.add_column()
+    table.add_column(justify="right")
+    table.add_column(justify="right")
+    table.add_column()
+    total = stream.requests
+    tls = {k: v for k, v in stream.tls.items() if v}
+    for title, counts in (("status", stream.status), ("flags", stream.flags), ("tls", tls)):
+        for row, (key, n) in enumerate(counts.items()):
+            share = n / total if total else 0.0
+            table.add_row(title if row == 0 else "", key, str(n), f"{share:.1%}", bar(share))
+    return table

@@ -42,9 +42,12 @@ Stream 0: default/productpage -> reviews:9080 (1000 requests)
   reviews.default:9080/v1  app=reviews,version=v1       900  90.0%     90.0%  ██████████████████
   reviews.default:9080/v2  app=reviews,version=v2        50   5.0%     10.0%  █
   reviews.default/v3       version=v3                     0   0.0%      0.0%
-  status    200 950 (95.0%)  503 50 (5.0%)
-  flags     UF 50 (5.0%)  URX 50 (5.0%)
-  tls       mtls 950 (95.0%)  rejected 50 (5.0%)
+  status  200       950  95.0%  ███████████████████
+          503        50   5.0%  █
+  flags   UF         50   5.0%  █
+          URX        50   5.0%  █
+  tls     mtls      950  95.0%  ███████████████████
+          rejected   50   5.0%  █
   attempts  1100 in all, mean 1.1, max 3
   latency   p50 1ms  p90 1ms  p99 25.5ms
 
