@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from engine.mesh.inventory import Service
+from engine.mesh.inventory import HTTP_PROTOCOLS, Service
 from engine.resources import Resource
 from engine.simulation import policy as pol
 from engine.simulation.hop import Hop
@@ -98,8 +98,21 @@ def passthrough_service(hop: Hop, svc: Service) -> ClusterTarget | Outcome:
                          svc.namespace, hop.port, None, 100, connections=connections, lb=KUBE_PROXY)
 
 
+def http_listener(hop: Hop) -> bool:
+    """Does the sidecar have an HTTP listener on this port? Only then can the `block_all` virtual
+    host answer; otherwise the catch-all TCP listener blackholes the connection. Istio opens
+    0.0.0.0:<port> for every HTTP (or sniffed) port of a service the client can see."""
+    for svc in hop.mesh.inventory.services:
+        sp = svc.port(hop.port)
+        if sp is not None and (sp.protocol in HTTP_PROTOCOLS or sp.protocol == "AUTO") \
+                and hop.mesh.service(svc.host, hop.namespace) is not None:
+            return True
+    return any(str(p.protocol or "").upper() in HTTP_PROTOCOLS and p.number == hop.port
+               for _, se in hop.mesh.service_entries.items() for p in se.spec.ports)
+
+
 def blackhole(hop: Hop, http: bool, why: str, reference: str = "") -> Outcome:
-    if http:
+    if http and http_listener(hop):
         hop.step("egress", f"{why}: REGISTRY_ONLY, the block_all virtual host answers 502", reference)
         return Outcome(502, (), "REGISTRY_ONLY: BlackHoleCluster (block_all)")
     hop.step("egress", f"{why}: REGISTRY_ONLY, BlackHoleCluster resets the connection", reference)

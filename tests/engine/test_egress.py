@@ -301,3 +301,11 @@ def test_tls_origination_to_the_service_entry_target_port():
     without_dr = ORIGINATION[:ORIGINATION.index("---\napiVersion: networking.istio.io/v1\nkind: DestinationRule")]
     (c,) = plan(without_dr, "{from: default/sleep, to: 'http://edition.cnn.com/politics'}").targets[0].connections
     assert (c.tls, c.refused) == ("plaintext", "UC")       # plaintext to a TLS-only port: closed
+
+
+def test_registry_only_http_without_an_http_listener_on_that_port_is_reset():
+    # httproute.go block_all lives in an HTTP route table; with no HTTP service on the port the
+    # catch-all TCP listener blackholes the connection instead (sidecar_simulation_test TestPassthroughTraffic).
+    assert plan("", HTTPBIN, "REGISTRY_ONLY").immediate.status == 502        # the ingress gateway Service has http2 on 80
+    p = plan("", "{from: default/sleep, to: 'http://httpbin.org:8081/get'}", "REGISTRY_ONLY")
+    assert (p.immediate.status, p.targets) == (None, ())
