@@ -21,7 +21,8 @@ import time
 import yaml
 
 from engine.grading import grader
-from engine.grading.exercise import find_exercise, shipped_exercises
+from engine.grading.exercise import find_exercise
+from trainer.exercises import shipped_exercises
 
 CASES = ("canary-10", "retries-flaky-backend", "outlier-detection-bad-pod", "circuit-breaker-pool",
          "progressive-delivery-strict")

@@ -106,11 +106,11 @@ def exercise_status(app: App, now: datetime) -> dict[str, str]:
 
 
 def run_exercise(app: App, exercise_id: str) -> FlowResult:
-    from engine.grading.exercise import find_exercise, shipped_exercises
     from engine.grading.grader import start_of
+    from trainer.exercises import exercise as shipped
     from trainer.render.grade import sheet_view
 
-    exercise = find_exercise(shipped_exercises(), exercise_id)
+    exercise = shipped(exercise_id)
     out, keys = app.out, app.input
     space = Workspace(app.home_dir, exercise.id)
     space.prepare(exercise.starter, task_header(exercise))

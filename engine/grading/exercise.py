@@ -91,15 +91,6 @@ def load_exercise_files(paths) -> list[Exercise]:
     return exercises
 
 
-def shipped_exercises() -> list[Exercise]:
-    """The exercises packaged in `decks/exercises/*.yaml`, in file then document order."""
-    from decks import exercises_dir
-
-    folder = exercises_dir()
-    files = sorted((p for p in folder.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name)
-    return load_exercise_files(files)
-
-
 def find_exercise(exercises: list[Exercise], exercise_id: str) -> Exercise:
     for exercise in exercises:
         if exercise.id == exercise_id:

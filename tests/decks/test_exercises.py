@@ -13,7 +13,8 @@ import collections
 import pytest
 import yaml
 
-from engine.grading.exercise import DOMAINS, shipped_exercises
+from engine.grading.exercise import DOMAINS
+from trainer.exercises import shipped_exercises
 from engine.grading.grader import grade
 
 EXERCISES = shipped_exercises()

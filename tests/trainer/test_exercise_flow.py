@@ -9,7 +9,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from engine.grading.exercise import find_exercise, shipped_exercises
+from engine.grading.exercise import find_exercise
+from trainer.exercises import shipped_exercises
 from trainer.app import App
 from trainer.exercise_flow import Workspace, exercise_status, run_exercise
 from trainer.keys import Keys

@@ -20,7 +20,7 @@ def exercise() -> None:
 @pass_app
 def list_(app: App, topic: str | None, level: int | None) -> None:
     """The exercises with your status: new, passed, failed or due."""
-    from engine.grading.exercise import shipped_exercises
+    from trainer.exercises import shipped_exercises
     from trainer.exercise_flow import exercise_status
     from trainer.render.grade import list_view
 
@@ -41,11 +41,11 @@ def list_(app: App, topic: str | None, level: int | None) -> None:
 @pass_app
 def show(app: App, exercise_id: str) -> None:
     """The task: prompt, starting cluster, traffic, published checks and starter."""
-    from engine.grading.exercise import find_exercise, shipped_exercises
     from engine.grading.grader import start_of
+    from trainer.exercises import exercise
     from trainer.render.grade import sheet_view
 
-    chosen = find_exercise(shipped_exercises(), exercise_id)
+    chosen = exercise(exercise_id)
     app.out.print(sheet_view(chosen, start_of(chosen)))
 
 

@@ -27,11 +27,11 @@ def grade(ctx: click.Context, app: App, exercise_id: str, files: tuple[str, ...]
 
     Exit code 0 when every check passes, 1 when one fails, 2 when the input cannot be graded.
     """
-    from engine.grading.exercise import find_exercise, shipped_exercises
     from engine.grading.grader import grade as grade_answer
     from engine.loading import read_paths
+    from trainer.exercises import exercise as shipped
 
-    exercise = find_exercise(shipped_exercises(), exercise_id)
+    exercise = shipped(exercise_id)
     result = grade_answer(exercise, read_paths(list(files)))
     if output == "json":
         click.echo(json.dumps(result.to_dict(), indent=2))

@@ -6,7 +6,8 @@ import json
 
 from click.testing import CliRunner
 
-from engine.grading.exercise import find_exercise, shipped_exercises
+from engine.grading.exercise import find_exercise
+from trainer.exercises import shipped_exercises
 from trainer.app import App
 from trainer.cli import cli
 from trainer.render.theme import make_console
