@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from engine import messages
 from engine.config import ConfigSet, admit
 from engine.diagnostics import Diagnostic, Layer
+from engine.errors import EngineError
 from engine.grading import checks
 from engine.grading.exercise import Check, Exercise
 from engine.grading.params import AcceptedParams
@@ -93,20 +94,29 @@ def start_of(exercise: Exercise) -> Start:
 
 
 def _admit_start(exercise: Exercise) -> Start:
+    """Admit the exercise's own cluster and traffic; an author's mistake there is an EngineError."""
     cluster = _admit_files([("cluster.yaml", exercise.cluster), ("traffic.yaml", exercise.traffic)])
     if cluster.rejected:
-        from engine.errors import EngineError
-
-        first = cluster.rejected[0]
-        raise EngineError(f"exercise {exercise.id!r}: its cluster has a rejected object: {first.render()}",
-                          file=exercise.file, line=exercise.line)
-    traffic = next(r for r in cluster.resources if r.kind == "Traffic")
+        raise _broken(exercise, exercise.line, f"its cluster has a rejected object: {cluster.rejected[0].render()}")
+    traffic = [r for r in cluster.resources if r.kind == "Traffic"]
+    if len(traffic) != 1:
+        raise _broken(exercise, exercise.line, f"'traffic' must hold one meshdrill/v1 Traffic, not {len(traffic)}")
     streams: dict[str, int] = {}
-    for i, stream in enumerate(traffic.spec.streams):
+    for i, stream in enumerate(traffic[0].spec.streams):
         streams[str(i)] = i
         if stream.name:
             streams[stream.name] = i
-    return Start(cluster, traffic.spec.seed if traffic.spec.seed is not None else 1, streams)
+    for check in exercise.checks:
+        ref = getattr(check.params, "stream", None)
+        if ref is not None and ref not in streams:
+            raise _broken(exercise, check.line, f"check {check.id!r} names stream {ref!r}; the traffic has "
+                                                f"{', '.join(sorted(k for k in streams if not k.isdigit())) or 'none'}")
+    seed = traffic[0].spec.seed
+    return Start(cluster, seed if seed is not None else 1, streams)
+
+
+def _broken(exercise: Exercise, line: int, message: str) -> EngineError:
+    return EngineError(f"exercise {exercise.id!r}: {message}", file=exercise.file, line=line)
 
 
 def _admit_files(files: list[tuple[str, str]]) -> ConfigSet:

@@ -162,6 +162,13 @@ def test_loader_reports_bad_checks_at_their_line(check_yaml, message, line):
     assert message in str(err.value) and err.value.file == "ex.yaml" and err.value.line == line
 
 
+def test_a_check_on_a_stream_the_traffic_lacks_is_an_author_error_at_its_line():
+    ex = load_exercise_text(exercise_yaml(SHARE_CHECK.replace("stream: main", "stream: mian")), "ex.yaml")[0]
+    with pytest.raises(EngineError) as err:
+        grader.start_of(ex)
+    assert str(err.value) == "ex.yaml:29: exercise 't1': check 'v2' names stream 'mian'; the traffic has main"
+
+
 def test_loader_rejects_unknown_fields_levels_and_wrong_answer_references():
     with pytest.raises(EngineError, match="unknown field 'hint'"):
         load_exercise_text(exercise_yaml(SHARE_CHECK, "hint: x\n"), "ex.yaml")
