@@ -7,7 +7,6 @@ Safe loading only. Bounded: input size, document count, nesting depth and alias 
 
 from __future__ import annotations
 
-import datetime as _dt
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from engine import messages
-from engine.diagnostics import Diagnostic, Layer, format_path
+from engine.diagnostics import Diagnostic, Layer
 from engine.errors import EngineError
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same result, faster
@@ -126,6 +125,7 @@ def load_text(text: str, filename: str = "<input>", *, limits: Limits = DEFAULT_
             "MD0002", f"input is larger than the limit of {limits.max_bytes // (1024 * 1024)} MiB",
             layer=Layer.YAML, file=filename, line=1))
         return result
+    aliases = "&" in text
     try:
         for index, node in enumerate(yaml.compose_all(text, Loader=_Loader)):
             if index >= limits.max_documents:
@@ -135,7 +135,7 @@ def load_text(text: str, filename: str = "<input>", *, limits: Limits = DEFAULT_
                 break
             if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
                 continue  # empty documents are skipped, as kubectl does
-            doc = _convert_document(node, filename, index, limits, result.diagnostics)
+            doc = _convert_document(node, filename, index, limits, result.diagnostics, aliases)
             if doc is not None:
                 result.documents.append(doc)
     except yaml.YAMLError as exc:
@@ -162,11 +162,12 @@ class _Abort(Exception):
         self.diagnostic = diagnostic
 
 
-def _convert_document(root, filename, index, limits, sink) -> Document | None:
+def _convert_document(root, filename, index, limits, sink, aliases: bool = True) -> Document | None:
     try:
-        _check_expansion(root, limits, filename)
+        if aliases:  # without an anchor (`&`) in the text no node can be shared: nothing to check
+            _check_expansion(root, limits, filename)
         lines: dict[str, int] = {}
-        data = _Converter(filename, limits, lines).convert(root, ())
+        data = _Converter(filename, lines, limits.max_depth).convert(root, "", 0)
     except _Abort as abort:
         sink.append(abort.diagnostic)
         return None
@@ -210,54 +211,69 @@ def _check_expansion(root, limits: Limits, filename: str) -> None:
 
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_STR_TAG = "tag:yaml.org,2002:str"
+_SCALARS = yaml.SafeLoader("")   # only its stateless scalar constructors are used
+_PLAIN = (int, float, bool, str, type(None))
 
 
 class _Converter:
-    """Node graph -> plain Python data, recording the line of every path."""
+    """Node graph -> plain Python data, recording the line of every path (`spec.http[0].route`)."""
 
-    def __init__(self, filename: str, limits: Limits, lines: dict[str, int]):
-        self.filename, self.limits, self.lines = filename, limits, lines
-        self.constructor = yaml.SafeLoader("")  # only its scalar constructors are used
+    def __init__(self, filename: str, lines: dict[str, int], max_depth: int):
+        self.filename, self.lines, self.max_depth = filename, lines, max_depth
 
-    def convert(self, node, path: tuple):
-        self.lines.setdefault(format_path(path), node.start_mark.line + 1)
+    def convert(self, node, path: str, depth: int):
+        lines = self.lines
+        if path not in lines:
+            lines[path] = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
+            return self._mapping(node, path, depth + 1)
         if isinstance(node, yaml.SequenceNode):
-            return [self.convert(item, path + (i,)) for i, item in enumerate(node.value)]
+            if depth + 1 > self.max_depth:
+                self._too_deep(node)
+            return [self.convert(item, f"{path}[{i}]", depth + 1) for i, item in enumerate(node.value)]
         return self._scalar(node)
 
-    def _mapping(self, node, path: tuple) -> dict:
+    def _too_deep(self, node):
+        raise _Abort(messages.make("MD0002", f"YAML nested deeper than {self.max_depth} levels", layer=Layer.YAML,
+                                   file=self.filename, line=node.start_mark.line + 1))
+
+    def _mapping(self, node, path: str, depth: int) -> dict:
+        if depth > self.max_depth:
+            self._too_deep(node)
         out: dict = {}
         seen: dict[object, int] = {}
         merged: dict = {}
+        prefix = f"{path}." if path else ""
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE_TAG:
                 for source in (value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]):
-                    value = self.convert(source, path)
+                    value = self.convert(source, path, depth)
                     if isinstance(value, dict):
                         for k, v in value.items():
                             merged.setdefault(k, v)
                 continue
             key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
-            if isinstance(key, (dict, list)):
-                key = str(key)
             line = key_node.start_mark.line + 1
             if key in seen:
                 raise _Abort(messages.make("MD0005", str(key), seen[key], layer=Layer.YAML, file=self.filename,
-                                           line=line, path=format_path(path + (str(key),))))
+                                           line=line, path=f"{prefix}{key}"))
             seen[key] = line
-            child = path + (str(key),)
-            self.lines[format_path(child)] = line
-            out[key] = self.convert(value_node, child)
+            child = f"{prefix}{key}"
+            self.lines[child] = line
+            out[key] = self.convert(value_node, child, depth)
         for k, v in merged.items():
             out.setdefault(k, v)
         return out
 
-    def _scalar(self, node):
-        value = self.constructor.construct_object(node, deep=True)
-        if isinstance(value, (_dt.date, _dt.datetime, bytes)):
-            return node.value  # YAML->JSON as kubectl does: timestamps stay strings
-        if isinstance(value, float) and value != value:  # .nan has no JSON form
+    @staticmethod
+    def _scalar(node):
+        if node.tag == _STR_TAG:
             return node.value
+        construct = _SCALARS.yaml_constructors.get(node.tag)
+        if construct is None:
+            return node.value            # unknown or custom tag: keep the text
+        value = construct(_SCALARS, node)
+        if not isinstance(value, _PLAIN) or (isinstance(value, float) and value != value):
+            return node.value            # timestamps, binary, .nan: strings, as YAML->JSON does for kubectl
         return value

@@ -99,7 +99,8 @@ def _decode_object(doc: Document, data: dict, prefix: str, order: int, default_n
     meta_raw = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
     name_hint = meta_raw.get("name") or "<unnamed>"
     if info is None:
-        sink.append(_unknown_kind(str(api_version), str(kind), name_hint, doc, line))
+        if str(kind) not in kinds.IGNORED_KUBE_KINDS:  # valid Kubernetes kinds with no part in the mesh
+            sink.append(_unknown_kind(str(api_version), str(kind), name_hint, doc, line))
         return None
     namespace = "" if not info.namespaced else str(meta_raw.get("namespace") or default_ns)
     origin = f"{kind} {namespace}/{name_hint}" if namespace else f"{kind} {name_hint}"
@@ -167,9 +168,6 @@ def _unknown_kind(api_version: str, kind: str, name: str, doc: Document, line: i
         text += f"; {kind} is served as {served}"
         if group == "authentication.istio.io":
             text += " (authentication.istio.io Policy/MeshPolicy were removed in Istio 1.6)"
-    elif kind in kinds.IGNORED_KUBE_KINDS:
-        return messages.make("MD0011", f"{kind} is a Kubernetes kind that plays no part in the mesh; ignored",
-                             origin=f"{kind} {name}", file=doc.file, line=line)
     else:
         import difflib
         close = difflib.get_close_matches(kind, list(kinds.BY_KIND), n=1, cutoff=0.7)
