@@ -72,6 +72,13 @@ class Workspace:
     def clear_state(self) -> None:
         self.state_file.unlink(missing_ok=True)
 
+    def archive(self) -> Path:
+        """Keep the finished answer aside, so the next practice starts from the starter again."""
+        previous = self.folder / f"{self.answer.stem}.previous.yaml"
+        if self.answer.exists():
+            self.answer.replace(previous)
+        return previous
+
 
 def task_header(exercise) -> str:
     """The task as YAML comments on top of the starter: visible while editing, ignored by the grader."""
@@ -195,6 +202,7 @@ def _finish(app: App, exercise, space: Workspace, state: AttemptState, started: 
     if recorded:
         record_attempt(app, exercise.id, counted, state, now)
         space.clear_state()
+        out.print(f"your answer is kept in {space.archive()}; the next practice starts afresh", style="md.dim")
     if passed and state.solution_seen:
         out.print("passed after viewing the solution: scheduled as a miss, to practise again soon", style="md.warn")
     return FlowResult(exercise.id, passed, state.best_score, state.tries, state.hints_used, recorded)

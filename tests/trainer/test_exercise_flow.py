@@ -64,6 +64,9 @@ def test_pass_first_try_with_editor_records_attempt(tmp_path, monkeypatch):
     state = get_state(app.store(), "exercise", "canary-10")
     assert state.reps == 1 and state.due > T0
     assert exercise_status(app, T0) == {"canary-10": "passed"}
+    space = Workspace(tmp_path, "canary-10")                      # next practice starts afresh
+    assert not space.answer.exists()
+    assert (space.folder / "canary-10.previous.yaml").read_text() == CANARY.solution
 
 
 def test_wrong_answer_then_hint_then_solution_then_pass(tmp_path, monkeypatch):
