@@ -19,13 +19,14 @@ def exercise() -> None:
 @click.option("--level", "-l", type=click.IntRange(1, 5), metavar="N", help="Only exercises of level N (1-5).")
 @pass_app
 def list_(app: App, topic: str | None, level: int | None) -> None:
-    """The exercises with your status: new, passed, failed or due."""
+    """The exercises, easiest first, with your status: new, passed, failed or due."""
     from trainer.exercises import shipped_exercises
     from trainer.exercise_flow import exercise_status
     from trainer.render.grade import list_view
 
-    chosen = [e for e in shipped_exercises()
-              if (topic is None or topic in e.topics) and (level is None or e.level == level)]
+    chosen = sorted((e for e in shipped_exercises()                  # easiest first, file order within a level
+                     if (topic is None or topic in e.topics) and (level is None or e.level == level)),
+                    key=lambda e: e.level)
     if not chosen:
         app.out.print("no exercise matches; `meshdrill exercise list` shows them all", style="md.warn")
         return
