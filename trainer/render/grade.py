@@ -138,6 +138,9 @@ def grade_view(grade: Grade, *, findings: bool = True) -> Group:
             if r.counterexample:
                 parts.append(Text(f"      e.g. {r.counterexample}" + (":" if r.because else ""), style="md.dim"))
                 parts += [Text(f"        - {step}", style="md.dim") for step in r.because]
+    # Where the simulator models Istio with known uncertainty, say so next to the grade.
+    notes = dict.fromkeys(note for s in (grade.result.streams if grade.result else ()) for note in s.uncertain)
+    parts += [Text(f"  note: {note}", style="md.dim") for note in notes]
     # What istioctl analyze and the webhook's warnings say about the resulting cluster: often the why.
     notable = [d for d in grade.findings if d.level <= Level.WARNING and d not in grade.rejected]
     if findings and notable and not grade.passed:

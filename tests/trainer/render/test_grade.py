@@ -46,3 +46,12 @@ def test_passed_grade_is_short():
 def test_reflow_joins_prose_and_keeps_list_items():
     text = "Do this\nand that:\n- one\n- two\n  continued\n\nNext paragraph\nhere.\n"
     assert reflow(text) == "Do this and that:\n- one\n- two continued\n\nNext paragraph here."
+
+
+def test_simulator_uncertainty_is_said_once():
+    from engine.simulation.result import SimulationResult, StreamResult
+
+    note = "connection-pool overflow counts come from a one-worker model"
+    streams = [StreamResult(i, "a", "b", 1, uncertain=[note]) for i in range(2)]
+    grade = Grade("t", [CheckResult("ok", "d", True, "x", "y")], result=SimulationResult(streams=streams))
+    assert render(grade_view(grade)).count(f"note: {note}") == 1
