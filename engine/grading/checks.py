@@ -90,7 +90,11 @@ def check_share(p: ShareParams, obs: Observation) -> Outcome:
 
 
 def _trace_matches(trace: RequestTrace, to: Destination, stream: StreamResult) -> bool:
-    """Did this request end at a matching destination? Traces name the endpoint (pod) reached."""
+    """Did this request end at a matching destination? Traces name the endpoint (pod) reached.
+
+    A heuristic on the trace's words: it only chooses which request to show as a counter-example
+    (a wrong pick shows a less telling request); it never decides a grade.
+    """
     if not trace.destination:
         return False
     words = trace.destination.replace("|", " ").replace("/", " ").split()
@@ -130,7 +134,10 @@ def check_tls(p: TlsParams, obs: Observation) -> Outcome:
 
 
 def _trace_tls(trace: RequestTrace) -> str:
-    """The TLS outcome the trace's `tls` step states ("mtls", "plaintext", "rejected"), or ""."""
+    """The TLS outcome the trace's `tls` step states ("mtls", "plaintext", "rejected"), or "".
+
+    Like `_trace_matches`, it only picks a counter-example; "" means "do not show one".
+    """
     for step in trace.steps:
         if step.stage == "tls":
             said = step.detail.split(": ", 1)[-1]
