@@ -85,9 +85,9 @@ def _default_endpoint(r: Report, endpoint: str, path: str) -> None:
         r.error(path, unix_address(endpoint[len(UNIX):]))
         return
     split = _split_host_port(endpoint)
-    if split is None:
+    if split is None:   # Go carries on with empty host and port, hence a second error below
         r.error(path, f"address {endpoint}: missing port in address")
-        return
+        split = ("", "")
     host, port = split
     if host and host not in _ENDPOINT_HOSTS:
         r.error(path, "sidecar: defaultEndpoint must be of form 127.0.0.1:<port>,0.0.0.0:<port>,[::1]:port,"
