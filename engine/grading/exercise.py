@@ -6,12 +6,14 @@ as text: it is what the learner sees and edits, and the grader admits it like `k
 Checks are data: a type from `engine.grading.checks.REGISTRY` plus typed parameters (params.py).
 
 Every structural problem is an `EngineError` with the exercise file and line, so an author
-sees `decks/exercises/routing.yaml:42: check 'v2-share': unknown parameter 'shares'`.
+sees `decks/exercises/routing.yaml:42: exercise 'canary-10': check 'v2-share': unknown parameter
+'shares' (parameters: stream, to, share, tolerance, min, max)`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from engine.errors import EngineError
 from engine.loading import Document, load_text
 
@@ -61,12 +63,6 @@ class Exercise:
     @property
     def reference(self) -> str:
         return f"{self.file}:{self.line}"
-
-    def check(self, check_id: str) -> Check:
-        for check in self.checks:
-            if check.id == check_id:
-                return check
-        raise KeyError(check_id)
 
 
 def load_exercise_text(text: str, filename: str) -> list[Exercise]:

@@ -162,6 +162,16 @@ def test_loader_reports_bad_checks_at_their_line(check_yaml, message, line):
     assert message in str(err.value) and err.value.file == "ex.yaml" and err.value.line == line
 
 
+def test_exercise_ids_are_unique_across_files(tmp_path):
+    from engine.grading.exercise import load_exercise_files
+
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_text(exercise_yaml(SHARE_CHECK))
+    with pytest.raises(EngineError) as err:
+        load_exercise_files([tmp_path / "a.yaml", tmp_path / "b.yaml"])
+    assert err.value.line == 1 and str(err.value).startswith(f"{tmp_path / 'b.yaml'}:1: exercise id 't1' already used at")
+
+
 def test_a_check_on_a_stream_the_traffic_lacks_is_an_author_error_at_its_line():
     ex = load_exercise_text(exercise_yaml(SHARE_CHECK.replace("stream: main", "stream: mian")), "ex.yaml")[0]
     with pytest.raises(EngineError) as err:
