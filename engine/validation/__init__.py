@@ -6,6 +6,10 @@ them), warnings IST0133, and the two analysis-aware warnings IST0130/IST0131. Is
 wording is kept in the message (`weight -10 < 0`). Each kind's module exposes
 `validate(resource) -> list[Diagnostic]`; the registry below lists them explicitly.
 Our own meshdrill/v1 kinds are checked here too, at layer `schema` with MD codes.
+
+Shared pieces: `report` (collects findings), `hosts` and `common` (names, labels, ports,
+durations, exportTo), `regex` (RE2 with Go's wording), `destinations`, `trafficpolicy`,
+`security` (security.go), `unreachable` (IST0130/IST0131) and `metadata` (annotations).
 """
 
 from __future__ import annotations
