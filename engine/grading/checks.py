@@ -223,6 +223,16 @@ class CheckType:
     describe: Callable[[object], str]
 
 
+TLS_WORDS = {"mtls": "arrive over Istio mTLS", "plaintext": "arrive in plaintext",
+             "rejected": "are refused by the server's sidecar (no response)"}
+
+
+def _status_words(code: str) -> str:
+    if code == "reset":
+        return "no HTTP response (connection reset)"
+    return f"a {code} status" if code.endswith("xx") else f"status {code}"
+
+
 def _stream(p) -> str:
     return f"stream {p.stream!r}: "
 
@@ -237,7 +247,7 @@ REGISTRY: dict[str, CheckType] = {
                          lambda p: f"{' '.join(x for x in (p.level, p.code) if x) or 'a finding'} is "
                                    + ("reported" if p.present else "not reported") + " for the resulting config"),
     "flag": CheckType(FlagParams, check_flag,
-                      lambda p: _stream(p) + f"Envoy flag {p.flag} on {_bounds(p).words(_pct)} of requests"),
+                      lambda p: _stream(p) + f"{_bounds(p).words(_pct)} of requests carry Envoy flag {p.flag}"),
     "latency": CheckType(LatencyParams, check_latency,
                          lambda p: _stream(p) + f"{p.percentile} latency is "
                                    + Bounds(p.min_ms, p.max_ms).words(lambda x: f"{x:g} ms", fraction=False)),
@@ -248,9 +258,9 @@ REGISTRY: dict[str, CheckType] = {
     "share": CheckType(ShareParams, check_share,
                        lambda p: _stream(p) + f"{p.bounds.words(_pct)} of requests reach {p.to}"),
     "status": CheckType(StatusParams, check_status,
-                        lambda p: _stream(p) + f"status {p.code} for {_bounds(p).words(_pct)} of requests"),
+                        lambda p: _stream(p) + f"{_bounds(p).words(_pct)} of requests get {_status_words(p.code)}"),
     "tls": CheckType(TlsParams, check_tls,
-                     lambda p: _stream(p) + f"{p.mode} for {_bounds(p).words(_pct)} of requests"),
+                     lambda p: _stream(p) + f"{_bounds(p).words(_pct)} of requests {TLS_WORDS[p.mode]}"),
     "unaffected": CheckType(UnaffectedParams, check_unaffected,
                             lambda p: _stream(p) + "destinations and status codes stay as in the starting "
                                       f"cluster (±{_pct(p.tolerance)})"),
