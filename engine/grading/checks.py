@@ -224,7 +224,7 @@ class CheckType:
 
 
 TLS_WORDS = {"mtls": "arrive over Istio mTLS", "plaintext": "arrive in plaintext",
-             "rejected": "are refused by the server's sidecar (no response)"}
+             "rejected": "are refused by the server's mTLS policy"}
 
 
 def _status_words(code: str) -> str:
