@@ -409,7 +409,7 @@ def test_any_plan_and_load_runs_counts_every_request_once_and_is_reproducible(p,
     assert sum(d.requests for d in r.destinations) <= n
     assert abs(sum(d.share for d in r.destinations) - sum(d.requests for d in r.destinations) / max(n, 1)) < 1e-3
     expected = sum(e.share for e in r.expected)
-    assert expected <= 1 + 1e-6
+    assert expected <= 1 + 5e-7 * len(r.expected) + 1e-12   # each share is rounded to 6 decimals
     if all(t.exists and t.connections for t in p.targets):
         assert abs(expected - 1) < 1e-5                       # shares always sum to 1 when all are live
     assert sum(r.tls.values()) <= n and 0 <= r.attempts.mean <= 5
