@@ -111,6 +111,42 @@ def fields_of(cls) -> dict[str, _Field]:
     return out
 
 
+@dataclass(frozen=True)
+class _ClassInfo:
+    fields: dict[str, _Field]
+    required: tuple[_Field, ...]
+    open: bool
+    oneof: tuple
+    rules: tuple
+    has_line: bool
+
+
+@cache
+def _class_info(cls) -> _ClassInfo:
+    known = fields_of(cls)
+    return _ClassInfo(known, tuple(f for f in known.values() if f.required), bool(getattr(cls, "OPEN", False)),
+                      tuple(getattr(cls, "ONEOF", ())), tuple(getattr(cls, "RULES", ())),
+                      any(fl.name == "line" for fl in dataclasses.fields(cls)))
+
+
+@cache
+def _shape(hint) -> tuple[str, object]:
+    """An annotation reduced once to (kind, argument), so decoding never inspects typing again."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        return _shape(args[0])
+    if hint is Raw or hint is typing.Any:
+        return ("raw", None)
+    if origin is tuple:
+        return ("list", typing.get_args(hint)[0])
+    if origin is dict:
+        return ("map", typing.get_args(hint)[1])
+    if dataclasses.is_dataclass(hint) and hint is not Duration:
+        return ("object", hint)
+    return ("str" if hint is str else "scalar", hint)
+
+
 _JSON_TYPE = {str: "string", int: "integer", float: "number", bool: "boolean"}
 
 
@@ -138,34 +174,32 @@ class Decoder:
         self.problems.append(Problem(kind, format_path(path), message))
 
     def decode(self, hint, value, path: tuple):
-        origin = typing.get_origin(hint)
-        if origin in (typing.Union, types.UnionType):
-            args = [a for a in typing.get_args(hint) if a is not type(None)]
-            if value is None:
-                return None
-            return self.decode(args[0], value, path)
-        if hint is Raw or hint is typing.Any:
+        kind, arg = _shape(hint)
+        if kind == "raw":
             return value
         if value is None:  # explicit null: the API server treats it as absent
             return None
-        if origin is tuple:
-            return self._list(typing.get_args(hint)[0], value, path)
-        if origin is dict:
-            return self._map(typing.get_args(hint)[1], value, path)
-        if dataclasses.is_dataclass(hint) and hint is not Duration:
-            return self.decode_object(hint, value, path)
-        return self._scalar(hint, value, path)
+        if kind == "str" and value.__class__ is str:   # the common case, decided without ceremony
+            return value
+        if kind == "list":
+            return self._list(arg, value, path)
+        if kind == "map":
+            return self._map(arg, value, path)
+        if kind == "object":
+            return self.decode_object(arg, value, path)
+        return self._scalar(arg, value, path)
 
     def decode_object(self, cls, value, path: tuple):
         if not isinstance(value, dict):
             self._type(path, "object", value)
             return None
-        known = fields_of(cls)
+        info = _class_info(cls)
+        known = info.fields
         kwargs = {}
         for key, item in value.items():
-            spec = known.get(str(key))
+            spec = known.get(key if key.__class__ is str else str(key))
             if spec is None:
-                if not getattr(cls, "OPEN", False):
+                if not info.open:
                     self._unknown(path + (str(key),), str(key), known)
                 continue
             decoded = self.decode(spec.hint, item, path + (spec.json,))
@@ -176,19 +210,19 @@ class Decoder:
                              f"{format_path(path + (spec.json,))} in body should be greater than or equal to {spec.minimum}")
             if decoded is not None:
                 kwargs[spec.attr] = decoded
-        for spec in known.values():
-            if spec.required and spec.attr not in kwargs and value.get(spec.json) is None:
+        for spec in info.required:
+            if spec.attr not in kwargs and value.get(spec.json) is None:
                 self.problem("required", path + (spec.json,), f"{format_path(path + (spec.json,))}: Required value")
-        for group in getattr(cls, "ONEOF", ()):
+        for group in info.oneof:
             present = [k for k in group if value.get(k) is not None]
             if len(present) > 1:
                 self.problem("invalid", path, f"\"{format_path(path)}\" must validate one and only one schema "
                                               f"(oneOf): {' and '.join(present)} are both set")
-        for rule in getattr(cls, "RULES", ()):   # CRD x-kubernetes-validations (CEL), see cel.py
+        for rule in info.rules:   # CRD x-kubernetes-validations (CEL), see cel.py
             for subpath, message in rule(value):
                 at = path + subpath
                 self.problem("invalid", at, f"{format_path(at)}: {message}")
-        if "line" in {fl.name for fl in dataclasses.fields(cls)}:
+        if info.has_line:
             kwargs["line"] = 0  # filled by the caller, which knows the document
         return cls(**kwargs)
 
