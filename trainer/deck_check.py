@@ -100,10 +100,17 @@ def check_card(card: Card, deck_lines: list[str] | None = None) -> list[tuple[in
         if value and repair(value) != value:
             out.append((0, f"{name} looks like mojibake ({value[:40]!r}); save the source as UTF-8 "
                            "or rebuild it with `meshdrill deck build`"))
-    out += _TYPE_CHECKS[card.type](card)
+    out += _TYPE_CHECKS[card.type](card) + _option(card)
     if card.type == "yaml" and card.yaml:
         out += _snippet_problems(card, deck_lines or [])
     return out
+
+
+def _option(card: Card) -> list[tuple[int, str]]:
+    """`option` is the right answer's short form: it only means something on a choice card."""
+    if card.option and card.type != "choice":
+        return [(0, f"'option' is only used by choice cards; this is a {card.type} card")]
+    return []
 
 
 def _basic(card: Card) -> list[tuple[int, str]]:
@@ -128,6 +135,8 @@ def _choice(card: Card) -> list[tuple[int, str]]:
         out.append((0, "duplicate entries in 'choices'"))
     if card.back.strip().lower() in wrong:
         out.append((0, "the right answer ('back') is also listed as a wrong choice"))
+    if card.option.strip().lower() in wrong:
+        out.append((0, "the right option ('option') is also listed as a wrong choice"))
     if len(card.choices) > 7:
         out.append((0, f"{len(card.choices)} wrong choices; keep it to 7 or fewer"))
     return out

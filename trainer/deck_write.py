@@ -19,7 +19,7 @@ from trainer.deckfile import Card, load_deck
 
 # Field order in the file: what a person scans first comes first.
 _ORDER = ("id", "type", "section", "topics", "domain", "front", "back", "text", "accept",
-          "choices", "yaml", "answer_line", "note", "ref", "generated")
+          "choices", "option", "yaml", "answer_line", "note", "ref", "generated")
 
 
 @dataclass

@@ -15,6 +15,8 @@ A deck file is plain YAML a person edits in git:
         back: How requests to a host are routed ...
         accept: [...]               # typed: accepted spellings
         choices: [...]              # choice: wrong options (distractors); sibling cards when absent
+        option: LEAST_REQUEST       # choice, optional: the right option as shown next to the
+                                    # distractors (same length and style); `back` then explains it
         text: "... {{c1::STRICT}} ..."   # cloze
         yaml: |                     # yaml: the snippet the question is about
           ...
@@ -50,6 +52,7 @@ class Card:
     text: str = ""
     accept: tuple[str, ...] = ()
     choices: tuple[str, ...] = ()
+    option: str = ""  # choice: the right option's text when `back` is a longer explanation
     yaml: str = ""
     answer_line: int | None = None
     section: str = ""
@@ -73,9 +76,17 @@ class Card:
             return CLOZE.sub(lambda m: m.group(2), self.text)
         return self.back
 
+    @property
+    def correct_option(self) -> str:
+        """The right option of a choice card as listed among the distractors."""
+        return self.option or self.answer
+
     def content_key(self) -> tuple:
         """What the learner sees: a change here is an edit (history is kept all the same)."""
-        return (self.type, self.front, self.back, self.text, self.accept, self.choices, self.yaml)
+        key = (self.type, self.front, self.back, self.text, self.accept, self.choices, self.yaml)
+        # `option` joins the key only when set, so digests of cards without it stay as they were
+        # (generated digests and sync's edit detection are stored hashes of this tuple).
+        return key + (self.option,) if self.option else key
 
 
 @dataclass(frozen=True)
@@ -95,7 +106,7 @@ class DeckError(TrainerError):
 
 
 _LIST_FIELDS = ("accept", "choices", "topics")
-_STR_FIELDS = ("front", "back", "text", "yaml", "section", "domain", "note", "ref", "generated")
+_STR_FIELDS = ("front", "back", "text", "option", "yaml", "section", "domain", "note", "ref", "generated")
 
 
 def load_deck(path: str | Path) -> Deck:

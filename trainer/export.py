@@ -43,7 +43,7 @@ def sides(card: Card) -> tuple[str, str]:
     if card.type == "yaml":
         front = f"{front}\n\n{card.yaml}"
     if card.type == "choice" and card.choices:
-        options = sorted([card.back, *card.choices], key=str.lower)  # deterministic, answer not first
+        options = sorted([card.correct_option, *card.choices], key=str.lower)  # deterministic, answer not first
         front += "\n" + "\n".join(f"- {o}" for o in options)
     back = card.back
     if card.type == "yaml" and card.answer_line:

@@ -43,6 +43,8 @@ def test_ids_must_not_clash_with_shipped_decks(tmp_path):
     ("{id: a, type: cloze, text: 'set {attempts: {{c1::0}}}'}", "card a: malformed cloze deletion; the form is {{c1::answer}} or {{c1::answer::hint}}"),
     ("{id: a, type: choice, front: Q, back: B, choices: [B, C]}", "card a: the right answer ('back') is also listed as a wrong choice"),
     ("{id: a, type: choice, front: Q, back: B, choices: [C, c]}", "card a: duplicate entries in 'choices'"),
+    ("{id: a, type: choice, front: Q, back: B because, option: B, choices: [b, C]}", "card a: the right option ('option') is also listed as a wrong choice"),
+    ("{id: a, front: Q, back: A, option: A}", "card a: 'option' is only used by choice cards; this is a basic card"),
     ("{id: a, front: Q, back: A, domain: networking}", "card a: unknown domain 'networking'; use one of installation, traffic, security, troubleshooting"),
     ("{id: a, front: 'You‚Äôre', back: A}", "card a: front looks like mojibake ('You‚Äôre'); save the source as UTF-8 or rebuild it with `meshdrill deck build`"),
     ("{id: a, type: yaml, front: Q, yaml: 'a: 1'}", "card a: yaml card needs an answer: 'back' or 'answer_line'"),

@@ -86,3 +86,15 @@ def test_any_text_survives_a_write_and_read(tmp_path_factory, front, back, yaml_
     path.write_text(dump_deck("mine", "Mine", "n.md", [card]), encoding="utf-8")
     [loaded] = load_deck(path).cards
     assert loaded.content_key() == card.content_key()
+
+
+def test_a_choice_cards_option_survives_a_write_and_read_and_counts_as_content(tmp_path):
+    card = Card(id="lb", type="choice", deck="mine", front="Default LB?", option="LEAST_REQUEST",
+                back="LEAST_REQUEST, since Istio 1.14", choices=("ROUND_ROBIN", "RANDOM"))
+    [read] = load_deck(write(tmp_path, dump_deck("mine", "Mine", "", [card]))).cards
+    assert (read.option, read.correct_option, read.answer) == ("LEAST_REQUEST", "LEAST_REQUEST",
+                                                              "LEAST_REQUEST, since Istio 1.14")
+    assert read.content_key() != Card(**{**card.__dict__, "option": "ROUND_ROBIN"}).content_key()
+    # a card without `option` keeps the key (and so the stored digests) it had before the field
+    plain = Card(id="x", type="basic", deck="mine", front="Q", back="A")
+    assert plain.content_key() == ("basic", "Q", "A", "", (), (), "")

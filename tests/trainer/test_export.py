@@ -77,6 +77,12 @@ def test_sides_carry_snippet_choices_note_and_source():
     assert sides(DECK.cards[1])[1] == "Note: The notes write DISABLED."
 
 
+def test_a_choice_cards_short_option_is_listed_and_its_back_is_the_answer():
+    card = replace(DECK.cards[3], option="LEAST_REQUEST", back="LEAST_REQUEST, the default since 1.14")
+    assert sides(card) == ("Default LB?\n- LEAST_REQUEST\n- RANDOM\n- ROUND_ROBIN",
+                           "LEAST_REQUEST, the default since 1.14")
+
+
 def test_csv_has_anki_headers_and_one_row_per_card():
     text = export_csv(DECK)
     head = text.splitlines()[:7]

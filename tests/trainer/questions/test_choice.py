@@ -32,3 +32,15 @@ def test_distractors_come_from_siblings_when_the_card_has_none_and_are_seeded():
     again = ask(card(), siblings, random.Random(3)).prompt.options
     assert first == again and len(first) == 4 and first.count("PERMISSIVE") == 1
     assert set(first) - {"PERMISSIVE"} <= {f"answer {i}" for i in range(6)}
+
+
+def test_a_short_option_is_listed_instead_of_the_long_explanation():
+    """`back` may explain at length; the options then show `option`, so length gives nothing away."""
+    long = card(option="PERMISSIVE", back="PERMISSIVE: the default when no PeerAuthentication applies",
+                choices=("STRICT", "DISABLE"))
+    question = ask(long, [], random.Random(7))
+    assert sorted(question.prompt.options) == ["DISABLE", "PERMISSIVE", "STRICT"]
+    right = "123"[question.prompt.options.index("PERMISSIVE")]
+    outcome = question.check(right, 3)
+    assert outcome.correct is True
+    assert outcome.answer == f"{right}) PERMISSIVE\nPERMISSIVE: the default when no PeerAuthentication applies"
