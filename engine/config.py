@@ -20,8 +20,9 @@ class ConfigSet:
     resources: list[Resource] = field(default_factory=list)      # admitted objects, input order
     rejected: list[Diagnostic] = field(default_factory=list)     # what kubectl apply would refuse
     notes: list[Diagnostic] = field(default_factory=list)        # admitted with a warning or an info
-    # Objects the schema accepted but Istio's webhook refused. Not in the cluster (not simulated),
-    # but `istioctl analyze` still analyzes them, so analysis may look at them.
+    # Objects the webhook refused, or that broke only CRD value rules (CEL/format), which istioctl
+    # analyze does not run. Not in the cluster (not simulated), but istioctl analyze still analyzes
+    # them, so analysis may look at them.
     webhook_rejected: list[Resource] = field(default_factory=list)
 
     def of_kind(self, kind: str) -> list[Resource]:
@@ -48,12 +49,15 @@ def admit(documents: list[Document], diagnostics: list[Diagnostic] | None = None
     decoded = decode_documents(documents, default_namespace=default_namespace)
     for diag in decoded.diagnostics:
         (out.rejected if diag.rejects else out.notes).append(diag)
-    for resource in decoded.resources:
+    # Objects the API server refused for value rules alone still get the webhook's verdict (what
+    # istioctl analyze prints for them), and stay out of the cluster.
+    refused = {id(r) for r in decoded.schema_rejected}
+    for resource in sorted(decoded.resources + decoded.schema_rejected, key=lambda r: r.order):
         problems = validation.validate(resource)
         errors = [d for d in problems if d.rejects]
         out.rejected += errors
         out.notes += [d for d in problems if not d.rejects]
-        if errors:
+        if errors or id(resource) in refused:
             out.webhook_rejected.append(resource)
         else:
             out.resources.append(resource)

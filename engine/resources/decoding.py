@@ -4,6 +4,9 @@ This is what the kube-apiserver decides before Istio's webhook sees anything: is
 apiVersion/kind served, is the object well-formed (metadata.name, strict fields, types,
 enums, required fields, durations, oneOf). An object with such an error is rejected and
 takes no further part, as on a real cluster; all its errors are reported, not the first.
+One exception: an object that breaks only value rules (CEL, formats, minimums, oneOf) still
+decodes into a typed resource, kept apart in `schema_rejected`, because `istioctl analyze` does
+not run the CRD schema and would show Istio's webhook verdict on it.
 """
 
 from __future__ import annotations
@@ -41,10 +44,16 @@ _FRAGMENTS: tuple[tuple[frozenset, str], ...] = (
 )
 
 
+# Problem kinds that leave a well-typed object: the value breaks a CEL/format/minimum/oneOf rule.
+_VALUE_RULES = frozenset({"invalid"})
+
+
 @dataclass
 class Decoded:
     resources: list[Resource] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # Refused by the API server for value rules only (see module doc): typed, never admitted.
+    schema_rejected: list[Resource] = field(default_factory=list)
 
 
 def decode_documents(documents: list[Document], *, default_namespace: str = "default") -> Decoded:
@@ -52,10 +61,10 @@ def decode_documents(documents: list[Document], *, default_namespace: str = "def
     order = 0
     for doc in documents:
         for data, prefix in _objects_of(doc, out.diagnostics):
-            resource = _decode_object(doc, data, prefix, order, default_namespace, out.diagnostics)
+            resource, admitted = _decode_object(doc, data, prefix, order, default_namespace, out.diagnostics)
             order += 1
             if resource is not None:
-                out.resources.append(resource)
+                (out.resources if admitted else out.schema_rejected).append(resource)
     out.resources = _last_definition_wins(out.resources, out.diagnostics)
     return out
 
@@ -86,7 +95,8 @@ def _objects_of(doc: Document, sink: list[Diagnostic]):
 
 
 def _decode_object(doc: Document, data: dict, prefix: str, order: int, default_ns: str,
-                   sink: list[Diagnostic]) -> Resource | None:
+                   sink: list[Diagnostic]) -> tuple[Resource | None, bool]:
+    """(resource, admitted). A resource that is not admitted broke only value rules."""
     def at(path: str) -> str:
         return f"{prefix}.{path}" if prefix and path else (prefix or path)
 
@@ -94,14 +104,14 @@ def _decode_object(doc: Document, data: dict, prefix: str, order: int, default_n
     api_version, kind = data.get("apiVersion"), data.get("kind")
     if not api_version or not kind:
         sink.append(_fragment(data, doc, line, api_version, kind))
-        return None
+        return None, False
     info = kinds.lookup(str(api_version), str(kind))
     meta_raw = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
     name_hint = meta_raw.get("name") or "<unnamed>"
     if info is None:
         if str(kind) not in kinds.IGNORED_KUBE_KINDS:  # valid Kubernetes kinds with no part in the mesh
             sink.append(_unknown_kind(str(api_version), str(kind), name_hint, doc, line))
-        return None
+        return None, False
     namespace = "" if not info.namespaced else str(meta_raw.get("namespace") or default_ns)
     origin = f"{kind} {namespace}/{name_hint}" if namespace else f"{kind} {name_hint}"
 
@@ -130,17 +140,18 @@ def _decode_object(doc: Document, data: dict, prefix: str, order: int, default_n
         sink.append(messages.make(_PROBLEM_CODE[problem.kind], problem.message, layer=Layer.SCHEMA,
                                   origin=origin, file=doc.file, line=doc.line_of(at(problem.path)),
                                   path=problem.path))
-    if problems:
-        return None
-    if not info.simulated:
+    if any(p.kind not in _VALUE_RULES for p in problems) or (problems and info.group == kinds.MESHDRILL):
+        return None, False
+    if not info.simulated and not problems:
         sink.append(messages.make("MD0011", f"{kind} is loaded and checked for its apiVersion and metadata, "
                                   "but meshdrill does not simulate its effect on traffic",
                                   origin=origin, file=doc.file, line=line))
     lines = doc.lines if not prefix else {k[len(prefix) + 1:]: v for k, v in doc.lines.items()
                                           if k.startswith(prefix + ".")}
-    return Resource(api_version=str(api_version), kind=str(kind), name=meta.name or meta.generate_name or "",
-                    namespace=namespace, labels=dict(meta.labels), annotations=dict(meta.annotations),
-                    spec=spec, file=doc.file, line=line, order=order, lines=lines, simulated=info.simulated)
+    resource = Resource(api_version=str(api_version), kind=str(kind), name=meta.name or meta.generate_name or "",
+                        namespace=namespace, labels=dict(meta.labels), annotations=dict(meta.annotations),
+                        spec=spec, file=doc.file, line=line, order=order, lines=lines, simulated=info.simulated)
+    return resource, not problems
 
 
 def _problem(kind: str, path: str, message: str):

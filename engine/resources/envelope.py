@@ -45,8 +45,11 @@ class Resource:
 
     @property
     def ref(self) -> str:
-        """istioctl's origin: `VirtualService default/reviews`, `Namespace legacy`."""
-        return f"{self.kind} {self.namespace}/{self.name}" if self.namespace else f"{self.kind} {self.name}"
+        """istioctl's origin: `VirtualService default/reviews`, `Namespace legacy`; a nameless
+        meshdrill object (Traffic, Topology) is its kind alone."""
+        if self.namespace:
+            return f"{self.kind} {self.namespace}/{self.name}"
+        return f"{self.kind} {self.name}" if self.name else self.kind
 
     @property
     def key(self) -> tuple[str, str, str]:

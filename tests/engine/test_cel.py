@@ -20,7 +20,11 @@ def test_portlevel_mtls_requires_a_selector_and_valid_ports():
           mtls: {mode: STRICT}
           portLevelMtls: {"8080": {mode: DISABLE}, "99999": {mode: DISABLE}}
         """) == [("MD0024", "schema", 'spec: Invalid value: "object": portLevelMtls requires selector'),
-                 ("MD0024", "schema", 'spec.portLevelMtls: Invalid value: "object": port must be between 1-65535')]
+                 ("MD0024", "schema", 'spec.portLevelMtls: Invalid value: "object": port must be between 1-65535'),
+                 # istioctl analyze's view (it skips the CRD schema): the webhook's errors too
+                 ("IST0106", "webhook", "Schema validation error: mesh/namespace peer authentication cannot have "
+                                        "port level mTLS"),
+                 ("IST0106", "webhook", "Schema validation error: port must be in range 1..65535")]
 
 
 def test_label_values_must_be_strings():

@@ -51,12 +51,13 @@ REJECTED = [
     ("selector: {matchLabels: {app: 'a*'}}", [f'{P}wildcard is not supported in selector: "app=a*"']),
     ("action: DENY\nrules: [{to: [{operation: {paths: [/admin]}}]}]", [HTTP_ONLY]),
     ("action: DENY\nrules: [{from: [{source: {requestPrincipals: ['*']}}]}]", [HTTP_ONLY]),
-    # CRD CEL (API server)
+    # CRD CEL (API server), plus the webhook's own verdict, which istioctl analyze shows
     ("selector: {matchLabels: {app: a}}\ntargetRefs: [{kind: Service, name: x}]",
-     ['MD0024 spec: Invalid value: "object": only one of targetRefs or selector can be set']),
+     ['MD0024 spec: Invalid value: "object": only one of targetRefs or selector can be set',
+      f"{P}only one of targetRefs or workloadSelector can be set"]),
     ("rules: [{from: [{source: {serviceAccounts: [a], namespaces: [b]}}]}]",
      ['MD0024 spec.rules[0].from[0].source: Invalid value: "object": Cannot set serviceAccounts with namespaces or '
-      'principals']),
+      'principals', f"{P}cannot set serviceAccounts with namespaces or principals, found at rule 0"]),
 ]
 
 

@@ -28,7 +28,9 @@ def webhook_only(spec: dict) -> list[str]:
 
 
 def test_portlevel_mtls_without_selector_is_rejected_by_the_api_server_and_the_webhook():
+    # Both verdicts: kubectl apply shows the CEL one; istioctl analyze (no CRD schema) the webhook's.
     assert findings("portLevelMtls: {'8080': {mode: DISABLE}}") == [
+        f"{ERR}mesh/namespace peer authentication cannot have port level mTLS",
         'MD0024 spec: Invalid value: "object": portLevelMtls requires selector']
     assert webhook_only({"portLevelMtls": {"8080": {"mode": "DISABLE"}}}) == [
         f"{ERR}mesh/namespace peer authentication cannot have port level mTLS"]
@@ -36,7 +38,8 @@ def test_portlevel_mtls_without_selector_is_rejected_by_the_api_server_and_the_w
 
 REJECTED = [
     ("selector: {matchLabels: {app: a}}\nportLevelMtls: {'0': {mode: STRICT}}",
-     ['MD0024 spec.portLevelMtls: Invalid value: "object": port must be between 1-65535']),
+     ['MD0024 spec.portLevelMtls: Invalid value: "object": port must be between 1-65535',
+      f"{ERR}port must be in range 1..65535"]),
     ("selector: {matchLabels: {app: a}}\nportLevelMtls: {}",
      ["MD0024 spec.portLevelMtls: Invalid value: 0: spec.portLevelMtls in body should have at least 1 properties"]),
     ("selector: {matchLabels: {'': a}}\nmtls: {mode: STRICT}", [f'{ERR}empty key is not supported in selector: "=a"']),

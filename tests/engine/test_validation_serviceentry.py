@@ -9,6 +9,8 @@ from engine.config import load_config_text
 
 ERR, WARN = "IST0106 Schema validation error: ", "IST0133 Schema validation warning: "
 PORT = "ports: [{number: 443, name: tls, protocol: TLS}]"
+TCP_WARNING = (f"{WARN}addresses are required for ports serving TCP (or unset) protocol when IP Autoallocation is "
+               "not enabled")
 
 
 def findings(spec: str) -> list[str]:
@@ -44,19 +46,27 @@ REJECTED = [
     (f"hosts: [a.com]\n{PORT}\nworkloadSelector: {{labels: {{}}}}",
      [f"{WARN}service entry: workload selector specified without labels, will be applied to all services in "
       "namespace", f"{WARN}workloadSelector should not be set when resolution mode is NONE"]),
-    # CRD CEL (API server, before the webhook): the object is rejected there
-    (f"hosts: ['*']\n{PORT}", ['MD0024 spec.hosts: Invalid value: "object": hostname cannot be wildcard']),
+    # CRD CEL (API server, before the webhook): the object is rejected there, and the webhook's
+    # verdict (what istioctl analyze, which skips the CRD schema, prints) is reported as well
+    (f"hosts: ['*']\n{PORT}", ['MD0024 spec.hosts: Invalid value: "object": hostname cannot be wildcard',
+                               f"{ERR}invalid host *"]),
     (f"hosts: [a.com]\n{PORT}\nendpoints: [{{address: 1.1.1.1}}]",
-     ['MD0024 spec: Invalid value: "object": NONE mode cannot set endpoints']),
+     ['MD0024 spec: Invalid value: "object": NONE mode cannot set endpoints',
+      f"{ERR}no endpoints should be provided for resolution type none"]),
     (f"hosts: [a.com]\naddresses: [10.0.0.0/8]\n{PORT}\nresolution: DNS",
-     ['MD0024 spec: Invalid value: "object": CIDR addresses are allowed only for NONE/STATIC resolution types']),
+     ['MD0024 spec: Invalid value: "object": CIDR addresses are allowed only for NONE/STATIC resolution types',
+      f"{ERR}CIDR addresses are allowed only for NONE/STATIC resolution types"]),
     ("hosts: [a.com]\nports: [{number: 80, name: a}, {number: 80, name: b}]",
-     ['MD0024 spec.ports: Invalid value: "object": port number cannot be duplicated']),
+     ['MD0024 spec.ports: Invalid value: "object": port number cannot be duplicated',
+      f"{ERR}service entry port 80 already defined", TCP_WARNING, TCP_WARNING]),
     ("hosts: [a.com]\nports: [{number: 70000, name: a}]",
-     ['MD0024 spec.ports[0]: Invalid value: "object": port must be between 1-65535']),
+     ['MD0024 spec.ports[0]: Invalid value: "object": port must be between 1-65535',
+      f"{ERR}port number 70000 must be in the range 1..65535", TCP_WARNING]),
     (f"hosts: [a.com]\n{PORT}\nresolution: DNS_ROUND_ROBIN\nendpoints: [{{address: a.com}}, {{address: b.com}}]",
-     ['MD0024 spec: Invalid value: "object": DNS_ROUND_ROBIN mode cannot have multiple endpoints']),
-    (f"hosts: []\n{PORT}", ["MD0024 spec.hosts: Invalid value: 0: spec.hosts in body should have at least 1 items"]),
+     ['MD0024 spec: Invalid value: "object": DNS_ROUND_ROBIN mode cannot have multiple endpoints',
+      f"{ERR}there must only be 0 or 1 endpoint for resolution mode DNS_ROUND_ROBIN"]),
+    (f"hosts: []\n{PORT}", ["MD0024 spec.hosts: Invalid value: 0: spec.hosts in body should have at least 1 items",
+                           f"{ERR}service entry must have at least one host"]),
 ]
 
 
