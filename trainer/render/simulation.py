@@ -47,9 +47,9 @@ def print_result(console: Console, result: SimulationResult, explain: int | None
 def print_rejections(console: Console, result: SimulationResult) -> None:
     console.print(Text("Rejected (not applied, as kubectl apply would refuse them)", style="md.title"))
     for d in result.rejected:
-        where = f"{d.reference}: " if d.reference else ""
-        path = f" [{d.path}]" if d.path else ""
-        console.print(Text(f"  {where}{d.origin}{path}: {d.message}", style="md.wrong"))
+        head = ": ".join(p for p in (d.reference, d.origin + (f" [{d.path}]" if d.path else "")) if p)
+        line = Text(f"{head}: {d.message}" if head else d.message, style="md.wrong")
+        console.print(Padding(line, (0, 0, 0, 2)))   # wrapped lines stay indented under their item
     console.print()
 
 
@@ -58,21 +58,31 @@ def print_stream(console: Console, stream: StreamResult) -> None:
                        style="md.title"))
     expected = {(e.service, e.namespace, e.subset, tuple(sorted(e.labels.items()))): e.share
                 for e in stream.expected}
-    table = Table(box=None, padding=(0, 1), show_edge=False, pad_edge=False)
-    table.add_column("destination")
-    table.add_column("workload")
-    table.add_column("requests", justify="right")
-    table.add_column("share", justify="right")
-    table.add_column("expected", justify="right")
-    table.add_column("")
+    rows = [(d.service, d.namespace, d.port, d.subset, d.labels) for d in stream.destinations]
+    rows += [(e.service, e.namespace, None, e.subset, e.labels) for e in stream.expected]
+    show_ns = len({r[1] for r in rows}) > 1 or any(r[1] != _sender_namespace(stream) for r in rows)
+    show_port = len({r[2] for r in rows if r[2] is not None}) > 1
+    cells: list[tuple[str, str, str, str, str, float]] = []
     for d in stream.destinations:
         key = (d.service, d.namespace, d.subset, tuple(sorted(d.labels.items())))
         want = expected.pop(key, None)
-        table.add_row(destination_label(d), _labels(d.labels), str(d.requests), f"{d.share:.1%}",
-                      "" if want is None else f"{want:.1%}", bar(d.share))
+        cells.append((compact_destination(d.service, d.namespace, d.port if show_port else None, d.subset,
+                                          show_ns),
+                      workload_label(d.service, d.labels), str(d.requests), f"{d.share:.1%}",
+                      "" if want is None else f"{want:.1%}", d.share))
     for (service, namespace, subset, labels), want in expected.items():   # expected, never reached
-        name = f"{service}.{namespace}{'/' + subset if subset else ''}"
-        table.add_row(name, _labels(dict(labels)), "0", "0.0%", f"{want:.1%}", "")
+        cells.append((compact_destination(service, namespace, None, subset, show_ns),
+                      workload_label(service, dict(labels)), "0", "0.0%", f"{want:.1%}", 0.0))
+    # The names must stay whole on an 80-column terminal: the bar is what gives way.
+    headers = ("destination", "workload", "requests", "share", "expected")
+    used = 2 + sum(max(len(h), *(len(c[i]) for c in cells)) + 2 for i, h in enumerate(headers)) if cells else 0
+    bar_width = max(0, min(BAR_WIDTH, console.width - used))
+    table = Table(box=None, padding=(0, 1), show_edge=False, pad_edge=False)
+    for h in headers:
+        table.add_column(h, justify="left" if h in ("destination", "workload") else "right", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    for *text, share in cells:
+        table.add_row(*text, bar(share, bar_width) if share else "")
     if stream.destinations or stream.expected:
         console.print(Padding(table, (0, 0, 0, 2)))
     else:
@@ -102,13 +112,28 @@ def print_trace(console: Console, trace: RequestTrace) -> None:
     console.print()
 
 
-def destination_label(d: DestinationCount) -> str:
-    """service.namespace:port/subset, as a cluster name reads (outbound|port|subset|host)."""
-    return f"{d.service}.{d.namespace}:{d.port}{'/' + d.subset if d.subset else ''}"
+def compact_destination(service: str, namespace: str, port: int | None, subset: str | None,
+                        show_namespace: bool) -> str:
+    """`reviews/v1`: the namespace only when it tells something (not the sender's, or several),
+    the port only when the destinations differ in it (the stream line already names it)."""
+    name = f"{service}.{namespace}" if show_namespace else service
+    if port is not None:
+        name += f":{port}"
+    return f"{name}/{subset}" if subset else name
 
 
-def bar(share: float) -> str:
-    return BLOCK * round(max(0.0, min(1.0, share)) * BAR_WIDTH)
+def workload_label(service: str, labels: dict[str, str]) -> str:
+    """The labels that tell workloads apart: `app=<service>` is implied by the destination."""
+    shown = {k: v for k, v in labels.items() if not (k == "app" and v == service)}
+    return _labels(shown or labels)
+
+
+def _sender_namespace(stream: StreamResult) -> str:
+    return stream.from_.split("/")[0] if "/" in stream.from_ else "default"
+
+
+def bar(share: float, width: int = BAR_WIDTH) -> str:
+    return BLOCK * round(max(0.0, min(1.0, share)) * width)
 
 
 def _labels(labels: dict[str, str]) -> str:

@@ -11,8 +11,8 @@ from engine.simulation.result import (Attempts, DestinationCount, ExpectedShare,
 from trainer.render.simulation import as_json, print_result
 
 
-def render(result, explain=None) -> str:
-    console = Console(file=io.StringIO(), width=100, color_system=None, highlight=False)
+def render(result, explain=None, width=100) -> str:
+    console = Console(file=io.StringIO(), width=width, color_system=None, highlight=False)
     print_result(console, result, explain)
     return "\n".join(line.rstrip() for line in console.file.getvalue().split("\n"))   # rich pads table rows
 
@@ -38,10 +38,10 @@ def stream() -> StreamResult:
 def test_a_stream_shows_destinations_with_bars_and_every_count():
     assert render(SimulationResult(streams=[stream()])) == """\
 Stream 0: default/productpage -> reviews:9080 (1000 requests)
-  destination              workload                requests  share  expected
-  reviews.default:9080/v1  app=reviews,version=v1       900  90.0%     90.0%  ██████████████████
-  reviews.default:9080/v2  app=reviews,version=v2        50   5.0%     10.0%  █
-  reviews.default/v3       version=v3                     0   0.0%      0.0%
+  destination  workload    requests  share  expected
+  reviews/v1   version=v1       900  90.0%     90.0%  ██████████████████
+  reviews/v2   version=v2        50   5.0%     10.0%  █
+  reviews/v3   version=v3         0   0.0%      0.0%
   status  200       950  95.0%  ███████████████████
           503        50   5.0%  █
   flags   UF         50   5.0%  █
@@ -72,7 +72,7 @@ def test_rejections_come_first_and_are_not_repeated_as_findings():
     assert text == """\
 Rejected (not applied, as kubectl apply would refuse them)
   vs.yaml:12: VirtualService default/reviews [spec.http[0].route[1].weight]: Schema validation
-error: weight must be >= 0
+  error: weight must be >= 0
 
 Findings
   Warning [MD0100] DestinationRule default/reviews: a teaching hint
@@ -89,3 +89,17 @@ def test_json_is_the_contract_without_traces():
 def test_explain_of_a_request_beyond_the_stream_says_so():
     assert render(SimulationResult(streams=[stream()]), explain=5000).endswith(
         "Request 5000 was not sent: this stream sends 1000.\n\n")
+
+
+def test_at_80_columns_long_names_stay_whole_and_the_bar_gives_way():
+    """Names are never cut to `reviews.default…`: the namespace shows only when it is not the
+    sender's, the port only when destinations differ in it, `app=<service>` is implied."""
+    labels = {"app": "ratings", "version": "v2-canary"}
+    s = StreamResult(index=0, from_="default/productpage", to="ratings.backend:9080", requests=10)
+    s.destinations = [DestinationCount("ratings", "backend", 9080, "v2-canary", labels, 10, 1.0)]
+    s.expected = [ExpectedShare("ratings", "backend", "v2-canary", labels, 1.0)]
+    s.status = {"200": 10}
+    s.latency_ms = {"p50": 1.0, "p90": 1.0, "p99": 1.0}
+    lines = render(SimulationResult(streams=[s]), width=80).splitlines()
+    assert lines[2].split()[:2] == ["ratings.backend/v2-canary", "version=v2-canary"]
+    assert "…" not in "\n".join(lines) and max(map(len, lines)) <= 80
