@@ -224,9 +224,60 @@ def header_operation_name(name: str) -> str | None:
 
 
 def header_value(value: str) -> str | None:
-    """ValidateHTTPHeaderValue: no control characters. (Envoy's %VAR% formatter grammar is not checked.)"""
+    """ValidateHTTPHeaderValue: no control characters, and Envoy's %VAR% formatter grammar."""
     if not _HEADER_VALUE.fullmatch(value):
         return f"header value configuration {value} is invalid"
+    return _formatter_error(value)
+
+
+def _formatter_error(value: str) -> str | None:
+    """istio header_value_validator.go, a port of Envoy's header_parser.cc: `%%` is a literal
+    percent, `%VAR%` / `%VAR(args)%` a variable; an unterminated variable is an error."""
+    state, pos = "literal", 0
+    while pos < len(value):
+        ch, has_next = value[pos], pos + 1 < len(value)
+        if state == "literal":
+            if ch == "%":
+                if not has_next:
+                    return "invalid header configuration. Un-escaped %"
+                if value[pos + 1] == "%":
+                    pos += 1
+                else:
+                    state = "name"
+        elif state == "name":
+            state = "literal" if ch == "%" else "array" if ch == "(" else "name"
+        elif state == "array":
+            state = "string_start" if ch == "[" else "string" if ch != " " else "array"
+        elif state == "delimiter":
+            if ch in ",]":
+                state = "string_start" if ch == "," else "args_end"
+            elif ch != " ":
+                return "invalid header configuration. Expecting ',', ']', or whitespace"
+        elif state == "string_start":
+            if ch == '"':
+                state = "string"
+            elif ch != " ":
+                return "invalid header configuration. Expecting '\"'"
+        elif state == "string":
+            if ch == "\\":
+                if not has_next:
+                    return "invalid header configuration. Un-terminated backslash in JSON string"
+                pos += 1
+            elif ch in ')"':
+                state = "variable_end" if ch == ")" else "delimiter"
+        elif state == "args_end":
+            if ch == ")":
+                state = "variable_end"
+            elif ch != " ":
+                return "invalid header configuration. Expecting ')' or whitespace after '{}', but found '{}'"
+        elif state == "variable_end":
+            if ch == "%":
+                state = "literal"
+            elif ch != " ":
+                return "invalid header configuration. Expecting '%' or whitespace after"
+        pos += 1
+    if state != "literal":
+        return f"invalid header configuration. Un-terminated variable expression '{value}'"
     return None
 
 

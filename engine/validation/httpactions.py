@@ -7,6 +7,7 @@ validateHTTPRewrite, validateAuthorityRewrite, validateHTTPRetry, validateCORSPo
 from __future__ import annotations
 
 from engine.resources.networking import HTTPFaultInjection, HTTPRoute
+from engine.resources.schema import parse_duration
 from engine.validation import common, regex
 from engine.validation.destinations import destination
 from engine.validation.report import Report
@@ -207,3 +208,8 @@ def cors(r: Report, policy, path: str) -> None:
                 r.error(f"{path}.{field}", "header name cannot be empty")
             elif name != "*" and not common.is_header_token(name):   # ValidateCORSHTTPHeaderName
                 r.error(f"{path}.{field}", f"header name {name} is not a valid header name")
+    max_age = policy.get("maxAge")
+    if isinstance(max_age, str) and (parsed := parse_duration(max_age)) is not None:
+        r.error(f"{path}.maxAge", common.duration(parsed))
+        if parsed.ms % 1000:   # MaxAge.Nanos > 0: Access-Control-Max-Age is whole seconds
+            r.error(f"{path}.maxAge", "max_age duration is accurate only to seconds precision")
