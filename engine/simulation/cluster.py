@@ -42,8 +42,8 @@ def connection_kind(conn: Connection) -> int:
         return UF
     if conn.refused == "UC":
         return UC
-    if conn.denied:
-        return DENIED
+    if conn.denied:     # over TCP the network RBAC filter closes the connection: no HTTP 403
+        return RESET if conn.l4 else DENIED
     return APP
 
 

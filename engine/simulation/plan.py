@@ -72,6 +72,7 @@ class Connection:
     denied: bool = False       # AuthorizationPolicy: 403 "RBAC: access denied"
     behaviour: Behaviour = Behaviour()
     trace: tuple[TraceStep, ...] = ()
+    l4: bool = False           # a TCP connection: a deny closes it (network RBAC filter), no 403
 
 
 @dataclass(frozen=True)

@@ -107,7 +107,8 @@ def pod_connection(hop: Hop, pod: Pod, dr_tls, tls_reference: str, target_port: 
         from engine.simulation.gateway import through_gateway     # gateway.py builds on this module
         answer, more = through_gateway(hop, pod, service_port or target_port)
         steps += more
-    return Connection(endpoint_of(pod), decision.tls, decision.refused, denied, answer, tuple(steps))
+    return Connection(endpoint_of(pod), decision.tls, decision.refused, denied, answer, tuple(steps),
+                      l4=not hop.http)
 
 
 def external_connection(hop: Hop, name: str, labels: dict[str, str], dr_tls, tls_reference: str,

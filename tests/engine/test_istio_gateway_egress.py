@@ -1,0 +1,223 @@
+"""Ingress and egress scenarios as rows of tests/engine/istio_cases.py:
+- `TestHTTPGateway/...`: istio:pilot/pkg/networking/core/gateway_simulation_test.go
+- `task/ingress-control`, `task/egress-*`: istio.io content/en/docs/tasks/traffic-management/...
+- `TestPassthroughTraffic`: istio:pilot/pkg/networking/core/sidecar_simulation_test.go
+"""
+
+import pytest
+
+from tests.engine.istio_cases import HTTPBIN_DR, Case, check
+
+
+def gateway(name: str, servers: str, ns: str = "default") -> str:
+    return f"""
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {{name: {name}, namespace: {ns}}}
+spec:
+  selector: {{istio: ingressgateway}}
+  servers:
+{servers}
+"""
+
+
+def gw_vs(name: str, hosts: str, http: str, gateways: str = "[gateway]") -> str:
+    return f"""
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {{name: {name}, namespace: default}}
+spec:
+  hosts: {hosts}
+  gateways: {gateways}
+  http:
+{http}
+"""
+
+
+HTTP_FOO_BAR = "    - {port: {number: 80, name: http, protocol: HTTP}, hosts: [foo.bar]}"
+INGRESS = "{from: external, via: istio-system/istio-ingressgateway, to: '%s', requests: 10%s}"
+BOOKINFO = gw_vs("bookinfo", "['*']", """    - match: [{uri: {exact: /productpage}}]
+      route: [{destination: {host: reviews, port: {number: 9080}}}]""")
+TO_KNOWN = "    - route: [{destination: {host: known, port: {number: 80}}}]"
+
+NOT_FOUND = {"status": {"404": 10}, "flags": {"NR": 10}}
+
+INGRESS_CASES = [
+    Case("TestHTTPGateway/no virtual services: defined port -> blackhole vhost 404",
+         gateway("gateway", HTTP_FOO_BAR), INGRESS % ("http://foo.bar/", ""), NOT_FOUND),
+    Case("TestHTTPGateway/simple http and virtual service: uri mismatch -> 404 NR",
+         gateway("gateway", HTTP_FOO_BAR) + BOOKINFO, INGRESS % ("http://foo.bar/", ""), NOT_FOUND),
+    Case("TestHTTPGateway/simple http and virtual service: host mismatch -> 404 NR",
+         gateway("gateway", HTTP_FOO_BAR) + BOOKINFO, INGRESS % ("http://bad.bar/productpage", ""), NOT_FOUND),
+    Case("TestHTTPGateway/simple http and virtual service: match",
+         gateway("gateway", HTTP_FOO_BAR) + BOOKINFO, INGRESS % ("http://foo.bar/productpage", ""),
+         {"status": {"200": 10}, "to": {"reviews": 1.0}, "tls": {"mtls": 10}}),
+    Case("TestHTTPGateway/virtual service merging: a",
+         gateway("gateway", "    - {port: {number: 80, name: http, protocol: HTTP}, hosts: ['*.example.com']}")
+         + gw_vs("a", "[a.example.com]", TO_KNOWN)
+         + gw_vs("b", "[b.example.com]", "    - route: [{destination: {host: alt-known, port: {number: 80}}}]"),
+         INGRESS % ("http://a.example.com/", ""), {"status": {"200": 10}, "to": {"known": 1.0}}),
+    Case("TestHTTPGateway/virtual service merging: b",
+         gateway("gateway", "    - {port: {number: 80, name: http, protocol: HTTP}, hosts: ['*.example.com']}")
+         + gw_vs("a", "[a.example.com]", TO_KNOWN)
+         + gw_vs("b", "[b.example.com]", "    - route: [{destination: {host: alt-known, port: {number: 80}}}]"),
+         INGRESS % ("http://b.example.com/", ""), {"status": {"200": 10}, "to": {"alt-known": 1.0}}),
+    Case("TestHTTPGateway/virtual service merging: undefined hostname -> 404",
+         gateway("gateway", "    - {port: {number: 80, name: http, protocol: HTTP}, hosts: ['*.example.com']}")
+         + gw_vs("a", "[a.example.com]", TO_KNOWN),
+         INGRESS % ("http://c.example.com/", ""), NOT_FOUND),
+    Case("TestHTTPGateway/httpsRedirect with routes -> 301",
+         gateway("gateway", """    - port: {number: 80, name: http, protocol: HTTP}
+      hosts: [example.com]
+      tls: {httpsRedirect: true}""") + gw_vs("vs", "[example.com]", TO_KNOWN),
+         INGRESS % ("http://example.com/", ""), {"status": {"301": 10}}),
+    Case("TestHTTPGateway/mixed httpsRedirect with routes -> 301",
+         gateway("gateway", """    - port: {number: 80, name: http, protocol: HTTP}
+      hosts: [example.com]
+      tls: {httpsRedirect: true}""") + gateway("gateway2", """    - port: {number: 80, name: http, protocol: HTTP}
+      hosts: [example.com]""") + gw_vs("vs", "[example.com]", TO_KNOWN),
+         INGRESS % ("http://example.com/", ""), {"status": {"301": 10}}),
+    Case("task/ingress-control: httpbin-gateway, /status/200 routes to httpbin",
+         gateway("gateway", "    - {port: {number: 80, name: http, protocol: HTTP}, hosts: [httpbin.example.com]}")
+         + gw_vs("httpbin", "[httpbin.example.com]", """    - match: [{uri: {prefix: /status}}, {uri: {prefix: /delay}}]
+      route: [{destination: {host: httpbin, port: {number: 8000}}}]"""),
+         INGRESS % ("http://httpbin.example.com/status/200", ""), {"status": {"200": 10}, "to": {"httpbin": 1.0}}),
+    Case("task/ingress-control: /headers is not exposed -> 404",
+         gateway("gateway", "    - {port: {number: 80, name: http, protocol: HTTP}, hosts: [httpbin.example.com]}")
+         + gw_vs("httpbin", "[httpbin.example.com]", """    - match: [{uri: {prefix: /status}}, {uri: {prefix: /delay}}]
+      route: [{destination: {host: httpbin, port: {number: 8000}}}]"""),
+         INGRESS % ("http://httpbin.example.com/headers", ""), NOT_FOUND),
+    Case("network-issues: a mesh VS (subset v2) has no effect on ingress requests",
+         HTTPBIN_DR + gateway("gateway", "    - {port: {number: 80, name: http, protocol: HTTP}, hosts: [httpbin.example.com]}")
+         + gw_vs("ingress", "[httpbin.example.com]", "    - route: [{destination: {host: httpbin, port: {number: 8000}}}]")
+         + gw_vs("mesh", "[httpbin]", "    - route: [{destination: {host: httpbin, subset: v2}}]", "[]"),
+         INGRESS % ("http://httpbin.example.com/", ""), {"status": {"200": 10}, "to": {"httpbin": 1.0}}),
+    Case("gateway VS: a VS not naming the gateway is not bound (404)",
+         gateway("gateway", HTTP_FOO_BAR) + gw_vs("vs", "[foo.bar]", TO_KNOWN, "[other]"),
+         INGRESS % ("http://foo.bar/", ""), NOT_FOUND),
+    Case("gateway VS: gateway + mesh in one VS serves both",
+         gateway("gateway", HTTP_FOO_BAR) + gw_vs("vs", "[foo.bar]", TO_KNOWN, "[gateway, mesh]"),
+         INGRESS % ("http://foo.bar/", ""), {"status": {"200": 10}, "to": {"known": 1.0}}),
+    Case("gateway VS: a route to a subset missing from every DR -> 503 NC",
+         gateway("gateway", HTTP_FOO_BAR)
+         + gw_vs("vs", "[foo.bar]", "    - route: [{destination: {host: httpbin, subset: v9}}]"),
+         INGRESS % ("http://foo.bar/", ""), {"status": {"503": 10}, "flags": {"NC": 10}}),
+]
+
+SE_HTTPBIN = """
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: httpbin-ext, namespace: default}
+spec:
+  hosts: [httpbin.org]
+  ports: [{number: 80, name: http, protocol: HTTP}]
+  resolution: DNS
+  location: MESH_EXTERNAL
+"""
+SE_GOOGLE = """
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: google, namespace: default}
+spec:
+  hosts: [www.google.com]
+  ports: [{number: 443, name: https, protocol: HTTPS}]
+  resolution: DNS
+  location: MESH_EXTERNAL
+"""
+REGISTRY_ONLY = """
+apiVersion: meshdrill/v1
+kind: Topology
+spec:
+  meshConfig: {outboundTrafficPolicy: {mode: REGISTRY_ONLY}}
+"""
+TO_HTTPBIN_ORG = "{from: default/sleep, to: 'http://httpbin.org/headers', requests: 10}"
+TO_GOOGLE = "{from: default/sleep, to: 'https://www.google.com', requests: 10}"
+
+
+def registry_only(base: str) -> str:
+    return base.replace("spec:\n  namespaces:", "spec:\n  meshConfig: {outboundTrafficPolicy: {mode: REGISTRY_ONLY}}\n"
+                        "  namespaces:", 1)
+
+
+def egress(name: str, config: str, stream: str, expect: dict, *, closed: bool = False, **kw) -> Case:
+    from tests.engine.istio_cases import BASE
+    return Case(name, config, stream, expect, topology=registry_only(BASE) if closed else BASE, **kw)
+
+
+EGRESS_CASES = [
+    egress("task/egress-control: ALLOW_ANY, http://httpbin.org passes through", "", TO_HTTPBIN_ORG,
+           {"status": {"200": 10}, "tls": {"plaintext": 10}}),
+    egress("task/egress-control: ALLOW_ANY, https://www.google.com passes through", "", TO_GOOGLE,
+           {"status": {"200": 10}}),
+    egress("TestPassthroughTraffic: REGISTRY_ONLY, HTTP on an HTTP listener port -> 502 (block_all)", "",
+           TO_HTTPBIN_ORG, {"status": {"502": 10}}, closed=True),
+    egress("task/egress-control: REGISTRY_ONLY, https://www.google.com is reset (curl 35)", "", TO_GOOGLE,
+           {"status": {"reset": 10}}, closed=True),
+    egress("task/egress-control: REGISTRY_ONLY + ServiceEntry httpbin.org -> 200", SE_HTTPBIN, TO_HTTPBIN_ORG,
+           {"status": {"200": 10}, "tls": {"plaintext": 10}}, closed=True),
+    egress("task/egress-control: REGISTRY_ONLY + ServiceEntry www.google.com:443 HTTPS -> 200", SE_GOOGLE, TO_GOOGLE,
+           {"status": {"200": 10}}, closed=True),
+    egress("TestPassthroughTraffic: REGISTRY_ONLY, HTTP to a port with no HTTP listener is reset", "",
+           "{from: default/sleep, to: 'http://httpbin.org:8081/', requests: 10}", {"status": {"reset": 10}},
+           closed=True),
+    egress("Sidecar outboundTrafficPolicy REGISTRY_ONLY overrides ALLOW_ANY for its namespace", """
+---
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: default, namespace: default}
+spec:
+  outboundTrafficPolicy: {mode: REGISTRY_ONLY}
+""", TO_HTTPBIN_ORG, {"status": {"502": 10}}),
+    egress("task/egress-control: a sidecar-less pod is not subject to REGISTRY_ONLY", "",
+           "{from: legacy/sleep, to: 'http://httpbin.org/headers', requests: 10}", {"status": {"200": 10}},
+           closed=True),
+    egress("task/egress-tls-origination: DR SIMPLE on port 80 -> TLS to edition.cnn.com:443, 200", """
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: edition-cnn-com, namespace: default}
+spec:
+  hosts: [edition.cnn.com]
+  ports:
+    - {number: 80, name: http-port, protocol: HTTP, targetPort: 443}
+    - {number: 443, name: https-port, protocol: HTTPS}
+  resolution: DNS
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: edition-cnn-com, namespace: default}
+spec:
+  host: edition.cnn.com
+  trafficPolicy:
+    portLevelSettings: [{port: {number: 80}, tls: {mode: SIMPLE}}]
+""", "{from: default/sleep, to: 'http://edition.cnn.com/politics', requests: 10}",
+           {"status": {"200": 10}, "tls": {"tls": 10}}),
+    egress("open question 3 / route.go separateVSHostsAndServices: VS for a non-registry host on port 80 "
+           "routes (cluster outbound|80||httpbin.org missing -> 503 NC)", """
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: httpbin-ext, namespace: default}
+spec:
+  hosts: [httpbin.org]
+  http: [{timeout: 3s, route: [{destination: {host: httpbin.org}}]}]
+""", TO_HTTPBIN_ORG, {"status": {"503": 10}, "flags": {"NC": 10}}),
+    egress("route.go separateVSHostsAndServices: a non-registry VS host routed to a mesh service works", """
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: httpbin-ext, namespace: default}
+spec:
+  hosts: [httpbin.org]
+  http: [{route: [{destination: {host: httpbin.default.svc.cluster.local, port: {number: 8000}}}]}]
+""", TO_HTTPBIN_ORG, {"status": {"200": 10}, "to": {"httpbin": 1.0}, "tls": {"mtls": 10}}),
+]
+
+
+@pytest.mark.parametrize("case", INGRESS_CASES + EGRESS_CASES, ids=str)
+def test_gateway_and_egress_scenarios(case):
+    check(case)
