@@ -108,6 +108,8 @@ MESSAGES: dict[str, Message] = dict([
        "workload instances (Pod selector %s). If you need to access the gateway port through the gateway Service, "
        "it will not be available.",
        "Gateway port not exposed by service"),
+    _m("IST0167", "IneffectivePolicy", W, "The policy has no impact: %s.",
+       "The policy applied has no impact."),
     _m("IST0173", "DestinationRuleSubsetNotSelectPods", E,
        "The Subset %s defined in the DestinationRule does not select any pods. Which may lead to 503 UH (NoHealthyUpstream).",
        "Subset not selecting any Pods."),

@@ -163,6 +163,31 @@ class Context:
         return None
 
 
+def namespace_in_ambient(labels: dict[str, str]) -> bool:
+    """util.NamespaceInAmbientMode: `istio.io/dataplane-mode=ambient`, unless sidecar injection is also
+    asked for (`istio-injection=enabled` or an `istio.io/rev`; fixture sidecar-default-selector.yaml)."""
+    return (labels.get("istio.io/dataplane-mode") == "ambient" and labels.get("istio-injection") != "enabled"
+            and not labels.get("istio.io/rev"))
+
+
+def pod_in_ambient(ctx: Context, pod: Pod) -> bool:
+    """util.PodInAmbientMode reads the annotation `ambient.istio.io/redirection: enabled`, which the CNI
+    agent sets on the sidecar-less pods of an ambient namespace: on a live cluster, either says ambient."""
+    if pod.sidecar:
+        return False
+    source = pod.source
+    annotations = {}
+    if source is not None and source.kind == "Pod":
+        annotations = source.annotations
+    elif source is not None and source.spec is not None and getattr(source.spec, "template", None) is not None:
+        meta = source.spec.template.metadata
+        annotations = dict(meta.annotations) if meta is not None else {}
+    if annotations.get("ambient.istio.io/redirection") == "enabled":
+        return True
+    ns = ctx.inventory.namespaces.get(pod.namespace)
+    return ns is not None and namespace_in_ambient(ns.labels)
+
+
 def report(code: str, res: Resource, *args, path: str = "", line: int | None = None) -> Diagnostic:
     """A finding about `res`, at the line of `path` (istioctl's ErrorLine) or the object's first line."""
     if line is None:

@@ -533,8 +533,21 @@ class OutboundTrafficPolicy:
 
 
 @dataclass(frozen=True)
+class SidecarPort:
+    """api:networking/v1alpha3/sidecar.proto SidecarPort: unlike a Gateway's Port, the CRD requires none
+    of its fields (analyzers.md §5 lists only `ingress[].port` and `egress[].hosts` for Sidecar; Istio's
+    own fixture testdata/deprecation.yaml has an ingress port with only a number). The webhook still
+    checks the protocol (engine/validation/sidecar.py)."""
+
+    number: int | None = f(minimum=0)
+    protocol: str = ""
+    name: str = ""
+    target_port: int | None = f(minimum=0)
+
+
+@dataclass(frozen=True)
 class IstioIngressListener:
-    port: Port | None = f(required=True)
+    port: SidecarPort | None = f(required=True)
     bind: str | None = None
     capture_mode: CaptureMode | None = None
     default_endpoint: str | None = None
@@ -544,7 +557,7 @@ class IstioIngressListener:
 
 @dataclass(frozen=True)
 class IstioEgressListener:
-    port: Port | None = None
+    port: SidecarPort | None = None
     bind: str | None = None
     capture_mode: CaptureMode | None = None
     hosts: tuple[str, ...] = f((), required=True)

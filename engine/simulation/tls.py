@@ -28,6 +28,7 @@ class PeerMode:
     mode: str                      # STRICT | PERMISSIVE | DISABLE
     reference: str = ""            # file:line of the PeerAuthentication that decided, "" for the default
     scope: str = "default"         # port | workload | namespace | mesh | default
+    policy: Resource | None = None  # the PeerAuthentication that decided (None: Istio's default)
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def namespace_mode(mesh: Mesh, namespace: str) -> PeerMode:
     for res, scope in ((ns_pa, "namespace"), (mesh_pa, "mesh")):
         mode = _mode(res)
         if mode is not None:
-            return PeerMode(mode, res.reference("spec.mtls.mode"), scope)
+            return PeerMode(mode, res.reference("spec.mtls.mode"), scope, res)
     return PeerMode("PERMISSIVE")
 
 
@@ -79,10 +80,11 @@ def peer_mode(mesh: Mesh, pod: Pod, target_port: int) -> PeerMode:
     effective = inherited
     mode = _mode(workload)
     if mode is not None:
-        effective = PeerMode(mode, workload.reference("spec.mtls.mode"), "workload")
+        effective = PeerMode(mode, workload.reference("spec.mtls.mode"), "workload", workload)
     port_mtls = workload.spec.port_level_mtls.get(str(target_port))
     if port_mtls is not None and port_mtls.mode not in (None, "UNSET"):
-        return PeerMode(str(port_mtls.mode), workload.reference(f"spec.portLevelMtls.{target_port}"), "port")
+        return PeerMode(str(port_mtls.mode), workload.reference(f"spec.portLevelMtls.{target_port}"), "port",
+                        workload)
     return effective
 
 

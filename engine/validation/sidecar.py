@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from engine.diagnostics import Diagnostic
 from engine.resources import Resource
-from engine.resources.networking import CaptureMode, OutboundMode, Port, ServerTLSMode, Sidecar
+from engine.resources.networking import CaptureMode, OutboundMode, ServerTLSMode, Sidecar, SidecarPort
 from engine.validation import common, hosts
 from engine.validation.gateway import UNIX, server_tls, unix_address
 from engine.validation.destinations import destination
@@ -18,7 +18,7 @@ from engine.validation.trafficpolicy import connection_pool
 _ENDPOINT_HOSTS = ("127.0.0.1", "0.0.0.0", "::1", "::")
 
 
-def _port_bind(r: Report, port: Port, bind: str, path: str) -> None:
+def _port_bind(r: Report, port: SidecarPort, bind: str, path: str) -> None:
     """validateSidecarIngressPortAndBind (and the IP half of the egress variant)."""
     if port.name:
         r.error(f"{path}.name", common.port_name(port.name))

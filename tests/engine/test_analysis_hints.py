@@ -143,3 +143,67 @@ def test_strict_names_several_plaintext_workloads():
                             "  - {name: curl, namespace: legacy}\n")
     (line,) = run(STRICT, text + pa("default", "foo", "  mtls: {mode: STRICT}\n"))
     assert "rejects legacy/curl, legacy/sleep, which have no sidecar: their plaintext requests" in line
+
+
+LEDGER = """apiVersion: meshdrill/v1
+kind: Topology
+spec:
+  namespaces:
+  - {name: payments, injection: true}
+  - {name: legacy, injection: false}
+  services:
+  - name: ledger
+    namespace: payments
+    ports: [{name: http, port: 8080}]
+    workloads: [{labels: {version: v1}}]
+  - name: cards
+    namespace: payments
+    ports: [{name: http, port: 8080}]
+    workloads: [{labels: {version: v1}}]
+  clients:
+  - {name: batch, namespace: legacy}
+---
+""" + pa("default", "payments", "  mtls: {mode: STRICT}\n")
+
+LEDGER_PERMISSIVE = pa("ledger-legacy", "payments",
+                       "  selector:\n    matchLabels: {app: ledger}\n  mtls: {mode: PERMISSIVE}\n")
+
+
+def traffic(to):
+    return (f"apiVersion: meshdrill/v1\nkind: Traffic\nspec:\n  streams:\n"
+            f"  - {{from: legacy/batch, to: '{to}', requests: 1}}\n---\n")
+
+
+REJECTS_BATCH = ["Warning [MD0101] (PeerAuthentication payments/default t.yaml:25) STRICT here rejects legacy/batch, "
+                 "which has no sidecar: its plaintext requests to the workloads this policy covers are refused "
+                 "(add a sidecar, or use PERMISSIVE while migrating)"]
+
+
+@pytest.mark.parametrize("extra, expected", [
+    # batch calls ledger, which has a workload-level PERMISSIVE exception: nothing refuses it
+    (LEDGER_PERMISSIVE + traffic("ledger.payments:8080"), []),
+    (LEDGER_PERMISSIVE + traffic("http://ledger.payments.svc.cluster.local:8080/"), []),
+    # the exception does not cover cards, which batch calls
+    (LEDGER_PERMISSIVE + traffic("cards.payments:8080"), REJECTS_BATCH),
+    # no exception: ledger is STRICT
+    (traffic("ledger.payments:8080"), REJECTS_BATCH),
+    # no stream says what batch calls: cards is STRICT, so it may be refused
+    (LEDGER_PERMISSIVE, REJECTS_BATCH),
+    # a port-level PERMISSIVE exception for ledger's target port
+    (pa("ledger-port", "payments", "  selector:\n    matchLabels: {app: ledger}\n  portLevelMtls:\n"
+        "    8080: {mode: PERMISSIVE}\n") + traffic("ledger.payments:8080"), []),
+    # a port-level exception for another port leaves 8080 STRICT
+    (pa("ledger-port", "payments", "  selector:\n    matchLabels: {app: ledger}\n  portLevelMtls:\n"
+        "    9090: {mode: PERMISSIVE}\n") + traffic("ledger.payments:8080"), REJECTS_BATCH),
+])
+def test_strict_is_judged_per_workload_and_port(extra, expected):
+    assert run(STRICT, LEDGER + extra) == expected
+
+
+def test_workload_strict_names_its_own_policy():
+    """A workload-level STRICT under a PERMISSIVE namespace: the workload policy is the one that refuses."""
+    text = LEDGER.replace("mode: STRICT", "mode: PERMISSIVE") + pa(
+        "ledger-strict", "payments", "  selector:\n    matchLabels: {app: ledger}\n  mtls: {mode: STRICT}\n")
+    assert [line.split(")")[0] for line in run(STRICT, text + traffic("ledger.payments:8080"))] == [
+        "Warning [MD0101] (PeerAuthentication payments/ledger-strict t.yaml:35"]
+    assert run(STRICT, text + traffic("cards.payments:8080")) == []

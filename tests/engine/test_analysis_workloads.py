@@ -135,12 +135,13 @@ def test_sidecar_selector_rows():
 
 
 def test_sidecar_default_selector():
+    """Reported at the object's first line: sidecar/selector.go reports IST0111 without an ErrorLine."""
     text = sidecar("has-conflict-1", ns="ns2") + sidecar("has-conflict-2", ns="ns2") + sidecar("alone", ns="ns1") \
         + sidecar("with-selector", "app: x", ns="ns2")
     assert run("sidecar.DefaultSelectorAnalyzer", text) == [
-        'Error [IST0111] (Sidecar ns2/has-conflict-1 t.yaml:4) The Sidecars [has-conflict-1 has-conflict-2] in '
+        'Error [IST0111] (Sidecar ns2/has-conflict-1 t.yaml:1) The Sidecars [has-conflict-1 has-conflict-2] in '
         'namespace "ns2" have no workload selector, which can lead to undefined behavior.',
-        'Error [IST0111] (Sidecar ns2/has-conflict-2 t.yaml:13) The Sidecars [has-conflict-1 has-conflict-2] in '
+        'Error [IST0111] (Sidecar ns2/has-conflict-2 t.yaml:10) The Sidecars [has-conflict-1 has-conflict-2] in '
         'namespace "ns2" have no workload selector, which can lead to undefined behavior.',
     ]
 
