@@ -118,6 +118,13 @@ def test_choice_cards_have_distinct_wrong_options(deck):
         assert not any(c.startswith("{") for c in card.choices), card.id
 
 
+def test_choice_options_do_not_give_the_answer_away_by_length(deck):
+    """The right option (the short `option` when `back` explains more) is no longer than the
+    longest wrong one by more than a few words."""
+    for card in (c for c in deck.cards if c.type == "choice"):
+        assert len(card.correct_option) <= max(len(w) for w in card.choices) + 15, card.id
+
+
 def test_cloze_cards_have_numbered_deletions(deck):
     for card in deck.cards:
         if card.type != "cloze":

@@ -12,6 +12,7 @@ import yaml
 
 from trainer.deckfile import load_deck
 from trainer.notes_parse import parse_notes
+from trainer.questions.typed import normalise
 
 ROOT = Path(__file__).resolve().parents[2]
 DECK = load_deck(ROOT / "decks" / "cards" / "istio-notes.yaml")
@@ -40,21 +41,45 @@ def test_every_yaml_block_has_a_yaml_card_with_that_snippet():
         assert block.strip("\n") in snippets, block
 
 
-def test_every_table_row_has_a_card_in_its_section():
-    rows = [(s.chapter, row[0]) for s in SECTIONS for b in s.blocks if b.kind == "table" for row in b.rows[1:]]
+def test_every_yaml_card_of_a_notes_block_sits_in_that_blocks_section():
+    for s in SECTIONS:
+        for block in (b for b in s.blocks if b.kind == "code" and b.lang == "yaml"):
+            assert any(c.yaml == block.code.strip("\n") for c in cards_of(s.chapter)), (s.chapter, block.line)
+
+
+def test_every_table_row_has_its_own_card_in_its_section():
+    """Row 'VirtualService | Traffic routing rules' under 'CRD | Purpose' -> '... CRD VirtualService — Purpose?'."""
+    rows = [(s.chapter, b.rows[0], row) for s in SECTIONS for b in s.blocks if b.kind == "table" for row in b.rows[1:]]
     assert len(rows) == 7  # sections 2, 10 and 18
-    for chapter, subject in rows:
-        assert any(subject in c.front for c in cards_of(chapter)), (chapter, subject)
+    for chapter, header, row in rows:
+        question = f"{header[0]} {row[0]} — {header[1]}?"
+        matching = [c for c in cards_of(chapter) if c.front.endswith(question)]
+        assert len(matching) == 1 and matching[0].back, (chapter, question)
 
 
-@pytest.mark.parametrize("subject", ["VirtualService", "DestinationRule", "PeerAuthentication", "ISTIO_MUTUAL", "apps stay"])
-def test_every_final_one_liner_has_a_card(subject):
-    assert any(subject in (c.front or c.text) for c in cards_of("22. Final One-Liners (Interviews)"))
+def _plain(text: str) -> str:
+    return normalise(text.replace("→", " to "))
 
 
-def test_the_core_insight_one_liner_has_a_card():
-    [card] = cards_of("5. Core Insight (Interview Gold)")
-    assert "application code" in card.text and "infrastructure" in card.text
+def _one_liners(chapter: str) -> list[str]:
+    """The notes' one-liners: the list items of section 22, the quote of section 5."""
+    [section] = [s for s in SECTIONS if s.title == chapter]
+    return [i.text for b in section.blocks for i in (b.items if b.kind == "list" else (b.inline,))
+            if b.kind in ("list", "quote")]
+
+
+@pytest.mark.parametrize("chapter, count", [("5. Core Insight (Interview Gold)", 1),
+                                            ("22. Final One-Liners (Interviews)", 5)])
+def test_every_one_liner_has_a_card(chapter, count):
+    """'X = Y' asks 'X = ?'; any other one-liner is the answer of a card (e.g. a cloze) word for word."""
+    lines = _one_liners(chapter)
+    assert len(lines) == count, lines
+    for line in lines:
+        subject, equals, _ = line.partition(" = ")
+        if equals:
+            assert any(c.front == f"{subject} = ?" for c in cards_of(chapter)), line
+        else:
+            assert any(_plain(line) in _plain(c.answer) for c in cards_of(chapter)), line
 
 
 @pytest.mark.parametrize("card_id, true_text, wrong_in_notes", [
@@ -73,6 +98,13 @@ def test_corrections_teach_the_truth_and_say_what_the_notes_got_wrong(card_id, t
     card = next(c for c in DECK.cards if c.id == card_id)
     assert true_text in everything(card)
     assert wrong_in_notes in card.note
+
+
+def test_choice_options_do_not_give_the_answer_away_by_length():
+    """The right option (the short `option` when `back` explains more) is no longer than the
+    longest wrong one by more than a few words."""
+    for card in (c for c in DECK.cards if c.type == "choice"):
+        assert len(card.correct_option) <= max(len(w) for w in card.choices) + 15, card.id
 
 
 def test_fragments_say_they_are_fragments():
