@@ -5,9 +5,11 @@ TestValidateHTTPRetry, ...) and `virtualservice_test.go`, named `<IstioTest>/<ca
 structs become the object's YAML (proto field names in camelCase), wrapped in the smallest object
 that carries them (a sub-message test gets a VirtualService / DestinationRule / Gateway around it).
 Expectations, as istioctl analyze and kubectl apply would show them together:
-- OK: no Error at any layer (warnings allowed unless the row names one);
+- OK: no Error at any layer (the sub-message tests do not look at warnings);
+- CLEAN: no Error and no webhook warning (Istio's checkValidation with `warning: false`);
 - bad("text"): some Error whose message contains Istio's error text (any Error when no text);
-- warn("text"): admitted, with an IST0133 warning containing the text.
+- warn("text"): admitted, with a webhook warning containing the text (IST0133, or IST0130/IST0131
+  for the unreachable-rule warnings that ValidateVirtualService returns as warnings).
 Where our layer-2 schema refuses first (a CEL rule, a duration under 1ms), the object is still
 an Error, as on a cluster.
 """
@@ -28,9 +30,12 @@ class Expect:
     valid: bool
     text: str = ""
     warning: bool = False
+    clean: bool = False      # no webhook warning either
 
 
 OK = Expect(True)
+CLEAN = Expect(True, clean=True)
+WARNINGS = ("IST0133", "IST0130", "IST0131")
 
 
 def bad(text: str = "") -> Expect:
@@ -262,6 +267,356 @@ case("TestValidateRouteDestination", "weight = 0", tcp("{destination: {host: foo
 case("TestValidateRouteDestination", "total weight = 0 with multi RouteDestination", weighted(0, 0), bad())
 
 
+# ---- TestValidateVirtualService (checkValidation: warnings are compared too) -----------------------
+def vs(spec: str) -> str:
+    return obj("VirtualService", spec)
+
+
+BAZ = "http: [{route: [{destination: {host: foo.baz}}]}]"
+case("TestValidateVirtualService", "simple", vs(f"hosts: [foo.bar]\n{BAZ}"), CLEAN)
+case("TestValidateVirtualService", "allow sni based domains",
+     vs("hosts: [outbound_.15010_._.istiod.istio-system.svc.cluster.local]\ngateways: [ns1/gateway]\n"
+        "tls: [{match: [{sniHosts: [outbound_.15010_._.istiod.istio-system.svc.cluster.local]}], "
+        "route: [{destination: {host: istio.istio-system.svc.cluster.local}}]}]"), CLEAN)
+case("TestValidateVirtualService", "duplicate hosts", vs(f"hosts: ['*.foo.bar', '*.bar']\n{BAZ}"), bad("duplicate hosts"))
+case("TestValidateVirtualService", "with no destination",
+     vs("hosts: ['*.foo.bar', '*.bar']\nhttp: [{route: [{}]}]"), bad())
+case("TestValidateVirtualService", "destination with out hosts",
+     vs("hosts: ['*.foo.bar', '*.bar']\nhttp: [{route: [{destination: {}}]}]"), bad())
+case("TestValidateVirtualService", "delegate with no hosts", vs(BAZ), CLEAN)
+case("TestValidateVirtualService", "bad host", vs(f"hosts: [foo.ba!r]\n{BAZ}"), bad())
+case("TestValidateVirtualService", "no tcp or http routing", vs("hosts: [foo.bar]"), bad())
+case("TestValidateVirtualService", "bad gateway", vs(f"hosts: [foo.bar]\ngateways: [b@dgateway]\n{BAZ}"), bad())
+case("TestValidateVirtualService", "FQDN for gateway",
+     vs(f"hosts: [foo.bar]\ngateways: [gateway.example.com]\n{BAZ}"), warn(""))
+case("TestValidateVirtualService", "namespace/name for gateway",
+     vs(f"hosts: [foo.bar]\ngateways: [ns1/gateway]\n{BAZ}"), CLEAN)
+case("TestValidateVirtualService", "namespace/* for gateway", vs(f"hosts: [foo.bar]\ngateways: ['ns1/*']\n{BAZ}"), bad())
+case("TestValidateVirtualService", "*/name for gateway", vs(f"hosts: [foo.bar]\ngateways: ['*/gateway']\n{BAZ}"), bad())
+case("TestValidateVirtualService", "wildcard for mesh gateway", vs(f"hosts: ['*']\n{BAZ}"), bad())
+case("TestValidateVirtualService", "wildcard for non-mesh gateway",
+     vs(f"hosts: ['*']\ngateways: [somegateway]\n{BAZ}"), CLEAN)
+case("TestValidateVirtualService", "missing tcp route", vs("hosts: [foo.bar]\ntcp: [{match: [{port: 999}]}]"), bad())
+case("TestValidateVirtualService", "missing tls route",
+     vs("hosts: [foo.bar]\ntls: [{match: [{port: 999, sniHosts: [foo.bar]}]}]"), bad())
+case("TestValidateVirtualService", "deprecated mirror",
+     vs("hosts: [foo.bar]\ngateways: [ns1/gateway]\nhttp: [{mirrorPercent: 5, route: [{destination: {host: foo.baz}}]}]"),
+     warn(""))
+case("TestValidateVirtualService", "set authority",
+     vs("hosts: [foo.bar]\nhttp: [{headers: {request: {set: {':authority': foo}}}, route: [{destination: {host: foo.baz}}]}]"),
+     CLEAN)
+case("TestValidateVirtualService", "set authority in destination",
+     vs("hosts: [foo.bar]\nhttp: [{route: [{destination: {host: foo.baz}, headers: {request: {set: {':authority': foo}}}}]}]"),
+     CLEAN)
+case("TestValidateVirtualService", "set authority in rewrite and header",
+     vs("hosts: [foo.bar]\nhttp: [{headers: {request: {set: {':authority': foo}}}, rewrite: {authority: bar}, "
+        "route: [{destination: {host: foo.baz}}]}]"), bad())
+case("TestValidateVirtualService", "non-method-get",
+     vs("hosts: [foo.bar]\nhttp: [{route: [{destination: {host: foo.baz}}], match: [{uri: {prefix: /api/v1/product}}, "
+        "{uri: {prefix: /api/v1/products}, method: {exact: GET}}]}]"), warn(""))
+case("TestValidateVirtualService", "uri-with-prefix-exact",
+     vs("hosts: [foo.bar]\nhttp: [{route: [{destination: {host: foo.baz}}], match: [{uri: {prefix: /}}, "
+        "{uri: {exact: /}, method: {exact: GET}}]}]"), CLEAN)
+case("TestValidateVirtualService", "jwt claim route without gateway",
+     vs("hosts: [foo.bar]\ngateways: [mesh]\nhttp: [{route: [{destination: {host: foo.baz}}], match: [{uri: {prefix: /}, "
+        "headers: {'@request.auth.claims.foo': {exact: bar}}}]}]"), bad())
+case("TestValidateVirtualService", "ip address as sni host",
+     vs("hosts: [foo.bar]\ntls: [{route: [{destination: {host: foo.baz}}], match: [{port: 999, sniHosts: [1.1.1.1]}]}]"),
+     warn(""))
+case("TestValidateVirtualService", "invalid wildcard as sni host",
+     vs("hosts: [foo.bar]\ntls: [{route: [{destination: {host: foo.baz}}], match: [{port: 999, sniHosts: [foo.*.com]}]}]"),
+     bad())
+
+
+# ---- TestValidateDestinationRule --------------------------------------------------------------------
+SUBSETS = "subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]"
+GOOD_POLICY = ("{loadBalancer: {simple: ROUND_ROBIN}, connectionPool: {tcp: {maxConnections: 7}, "
+               "http: {http2MaxRequests: 11}}, outlierDetection: {minHealthPercent: %d}}")
+BAD_POLICY = "{loadBalancer: {simple: ROUND_ROBIN}, connectionPool: {}, outlierDetection: {minHealthPercent: 20}}"
+case("TestValidateDestinationRule", "simple destination rule", dr(f"host: reviews\n{SUBSETS}"), CLEAN)
+case("TestValidateDestinationRule", "simple destination rule with empty selector labels",
+     dr(f"host: reviews\n{SUBSETS}\nworkloadSelector: {{}}"), warn(""))
+case("TestValidateDestinationRule", "missing destination name", dr(f"host: ''\n{SUBSETS}"), bad())
+case("TestValidateDestinationRule", "missing subset name",
+     dr("host: reviews\nsubsets: [{name: '', labels: {version: v1}}, {name: v2, labels: {version: v2}}]"), bad())
+case("TestValidateDestinationRule", "duplicate subset names",
+     dr("host: reviews\nsubsets: [{name: foo, labels: {version: v1}}, {name: foo, labels: {version: v2}}]"), bad())
+case("TestValidateDestinationRule", "valid traffic policy, top level",
+     dr(f"host: reviews\ntrafficPolicy: {GOOD_POLICY % 20}\n{SUBSETS}"), CLEAN)
+case("TestValidateDestinationRule", "invalid traffic policy, top level",
+     dr(f"host: reviews\ntrafficPolicy: {BAD_POLICY}\n{SUBSETS}"), bad())
+case("TestValidateDestinationRule", "valid traffic policy, subset level",
+     dr(f"host: reviews\nsubsets: [{{name: v1, labels: {{version: v1}}, trafficPolicy: {GOOD_POLICY % 20}}}, "
+        "{name: v2, labels: {version: v2}}]"), CLEAN)
+case("TestValidateDestinationRule", "invalid traffic policy, subset level",
+     dr(f"host: reviews\nsubsets: [{{name: v1, labels: {{version: v1}}, trafficPolicy: {BAD_POLICY}}}, "
+        "{name: v2, labels: {version: v2}}]"), bad())
+case("TestValidateDestinationRule", "valid traffic policy, both levels",
+     dr(f"host: reviews\ntrafficPolicy: {GOOD_POLICY % 20}\nsubsets: [{{name: v1, labels: {{version: v1}}, "
+        f"trafficPolicy: {GOOD_POLICY % 30}}}, {{name: v2, labels: {{version: v2}}}}]"), CLEAN)
+
+
+def tls(fields: str) -> str:
+    return dr("host: reviews\ntrafficPolicy: {tls: {%s}}" % fields)
+
+
+SAN = "subjectAltNames: [reviews.default.svc]"
+KEYS = "privateKey: key, clientCertificate: cert"
+for mode in ("simple", "mutual"):
+    M = mode.upper()
+    keys = f", {KEYS}" if M == "MUTUAL" else ""
+    case("TestValidateDestinationRule", f"InsecureSkipVerify is not specified with tls mode {mode}, and the ca cert "
+         "is specified by CaCertificates", tls(f"mode: {M}, caCertificates: test{keys}, {SAN}"), CLEAN)
+    case("TestValidateDestinationRule", f"InsecureSkipVerify is not specified with tls mode {mode}, and the ca cert "
+         "is specified by CredentialName", tls(f"mode: {M}, credentialName: test, {SAN}"), CLEAN)
+    case("TestValidateDestinationRule", f"InsecureSkipVerify is set false with tls mode {mode}, and the ca cert "
+         "is specified by CaCertificates",
+         tls(f"mode: {M}, caCertificates: test{keys}, {SAN}, insecureSkipVerify: false"), CLEAN)
+    case("TestValidateDestinationRule", f"InsecureSkipVerify is set false with tls mode {mode}, and the ca cert "
+         "is specified by CredentialName", tls(f"mode: {M}, credentialName: test, {SAN}, insecureSkipVerify: false"), CLEAN)
+# (Istio's case names for the `true` rows swap CaCertificates and CredentialName; the specs are kept.)
+case("TestValidateDestinationRule", "InsecureSkipVerify is set true with tls mode simple, and the ca cert is "
+     "specified by CaCertificates", tls("mode: SIMPLE, credentialName: test, insecureSkipVerify: true"), bad())
+case("TestValidateDestinationRule", "InsecureSkipVerify is set true with tls mode simple, and the ca cert is "
+     "specified by CredentialName", tls("mode: SIMPLE, caCertificates: test, insecureSkipVerify: true"), bad())
+case("TestValidateDestinationRule", "InsecureSkipVerify is set true with tls mode simple, and the san is specified",
+     tls(f"mode: SIMPLE, {SAN}, insecureSkipVerify: true"), bad())
+case("TestValidateDestinationRule", "InsecureSkipVerify is set true with tls mode mutual, and the ca cert is "
+     "specified by CaCertificates", tls(f"mode: MUTUAL, caCertificates: test, {KEYS}, insecureSkipVerify: true"), bad())
+case("TestValidateDestinationRule", "InsecureSkipVerify is set true with tls mode mutual, and the ca cert is "
+     "specified by CaCertificates (credentialName)", tls("mode: MUTUAL, credentialName: test, insecureSkipVerify: true"),
+     OK)
+case("TestValidateDestinationRule", "InsecureSkipVerify is set true with tls mode mutual, and the ca cert is not "
+     "specified", tls(f"mode: MUTUAL, {KEYS}, insecureSkipVerify: true"), OK)
+case("TestValidateDestinationRule", "InsecureSkipVerify is set true with tls mode mutual, and the san is specified",
+     tls(f"mode: MUTUAL, {KEYS}, {SAN}, insecureSkipVerify: true"), bad())
+
+# ---- TestValidateTrafficPolicy --------------------------------------------------------------------
+case("TestValidateTrafficPolicy", "valid traffic policy",
+     dr(f"host: reviews\ntrafficPolicy: {GOOD_POLICY % 20}"), OK)
+case("TestValidateTrafficPolicy", "invalid traffic policy, nil entries", policy(""), bad())
+case("TestValidateTrafficPolicy", "invalid traffic policy, missing port in port level settings",
+     policy("portLevelSettings: [{loadBalancer: {simple: ROUND_ROBIN}, connectionPool: {tcp: {maxConnections: 7}, "
+            "http: {http2MaxRequests: 11}}, outlierDetection: {minHealthPercent: 20}}]"), bad())
+case("TestValidateTrafficPolicy", "invalid traffic policy, bad connection pool", dr(f"host: reviews\ntrafficPolicy: {BAD_POLICY}"),
+     bad())
+case("TestValidateTrafficPolicy", "invalid traffic policy, bad max connection duration",
+     policy("loadBalancer: {simple: ROUND_ROBIN}, connectionPool: {tcp: {maxConnectionDuration: 500ns}}"), bad())
+case("TestValidateTrafficPolicy", "invalid traffic policy, panic threshold too low",
+     dr("host: reviews\ntrafficPolicy: " + (GOOD_POLICY % -1)), bad())
+case("TestValidateTrafficPolicy", "invalid traffic policy, both upgrade and use client protocol set",
+     policy("connectionPool: {http: {h2UpgradePolicy: UPGRADE, useClientProtocol: true}}"), bad())
+
+
+# ---- TestValidateConnectionPool ---------------------------------------------------------------------
+def pool(fields: str) -> str:
+    return policy("connectionPool: {%s}" % fields)
+
+
+HTTP_POOL = "http1MaxPendingRequests: 2, http2MaxRequests: 11, maxRequestsPerConnection: 5, maxRetries: 4, " \
+            "maxConcurrentStreams: 5"
+case("TestValidateConnectionPool", "valid connection pool, tcp and http",
+     pool(f"tcp: {{maxConnections: 7, connectTimeout: 2s}}, http: {{{HTTP_POOL}, idleTimeout: 30s}}"), OK)
+case("TestValidateConnectionPool", "valid connection pool, tcp only", pool("tcp: {maxConnections: 7, connectTimeout: 2s}"), OK)
+case("TestValidateConnectionPool", "valid connection pool, http only", pool(f"http: {{{HTTP_POOL}, idleTimeout: 30s}}"), OK)
+case("TestValidateConnectionPool", "valid connection pool, http only with empty idle timeout",
+     pool(f"http: {{{HTTP_POOL}}}"), OK)
+case("TestValidateConnectionPool", "invalid connection pool, empty", pool(""), bad())
+case("TestValidateConnectionPool", "invalid connection pool, bad max connections", pool("tcp: {maxConnections: -1}"), bad())
+case("TestValidateConnectionPool", "invalid connection pool, bad connect timeout",
+     pool("tcp: {connectTimeout: 2.000000005s}"), bad())
+for field in ("http1MaxPendingRequests", "http2MaxRequests", "maxRequestsPerConnection", "maxRetries",
+              "maxConcurrentStreams"):
+    label = {"http1MaxPendingRequests": "max pending requests", "http2MaxRequests": "max requests",
+             "maxRequestsPerConnection": "max requests per connection", "maxRetries": "max retries",
+             "maxConcurrentStreams": "max concurrent streams"}[field]
+    case("TestValidateConnectionPool", f"invalid connection pool, bad {label}", pool(f"http: {{{field}: -1}}"), bad())
+case("TestValidateConnectionPool", "invalid connection pool, bad idle timeout", pool("http: {idleTimeout: 30.000000005s}"),
+     bad())
+case("TestValidateConnectionPool", "valid connection pool, tcp timeout disabled", pool("tcp: {idleTimeout: 0s}"), OK)
+
+# ---- TestValidateLoadBalancer -----------------------------------------------------------------------
+def lb(fields: str) -> str:
+    return policy("loadBalancer: {%s}" % fields)
+
+
+case("TestValidateLoadBalancer", "valid load balancer with simple load balancing", lb("simple: ROUND_ROBIN"), OK)
+case("TestValidateLoadBalancer", "valid load balancer with consistentHash load balancing",
+     lb("consistentHash: {minimumRingSize: 1024, httpCookie: {name: test, ttl: 3600s}}"), OK)
+case("TestValidateLoadBalancer", "invalid load balancer with consistentHash load balancing, missing name",
+     lb("consistentHash: {minimumRingSize: 1024, httpCookie: {ttl: 3600s}}"), bad())
+case("TestValidateLoadBalancer", "invalid load balancer with consistentHash load balancing, maglev not prime",
+     lb("consistentHash: {maglev: {tableSize: 1000}}"), bad())
+
+# ---- TestValidateOutlierDetection -------------------------------------------------------------------
+def outlier(fields: str) -> str:
+    return policy("outlierDetection: {%s}" % fields)
+
+
+case("TestValidateOutlierDetection", "valid outlier detection",
+     outlier("interval: 2s, baseEjectionTime: 2s, maxEjectionPercent: 50"), CLEAN)
+case("TestValidateOutlierDetection", "invalid outlier detection, bad interval", outlier("interval: 2.000000005s"), bad())
+case("TestValidateOutlierDetection", "invalid outlier detection, bad base ejection time",
+     outlier("baseEjectionTime: 2.000000005s"), bad())
+case("TestValidateOutlierDetection", "invalid outlier detection, bad max ejection percent",
+     outlier("maxEjectionPercent: 105"), bad())
+case("TestValidateOutlierDetection", "invalid outlier detection, panic threshold too low", outlier("minHealthPercent: -1"),
+     bad())
+case("TestValidateOutlierDetection", "invalid outlier detection, panic threshold too high",
+     outlier("minHealthPercent: 101"), bad())
+case("TestValidateOutlierDetection", "deprecated outlier detection, ConsecutiveErrors", outlier("consecutiveErrors: 101"),
+     warn(""))
+case("TestValidateOutlierDetection", "consecutive local origin errors is set but split local origin errors is not set",
+     outlier("consecutiveLocalOriginFailures: 10"), bad())
+
+# ---- TestValidateServiceEntries ---------------------------------------------------------------------
+def se(spec: str) -> str:
+    return obj("ServiceEntry", spec)
+
+
+HTTP2 = "ports: [{number: 80, protocol: http, name: http-valid1}, {number: 8080, protocol: http, name: http-valid2}]"
+GOOGLE_EPS = ("endpoints: [{address: lon.google.com, ports: {http-valid1: 8080}}, "
+              "{address: in.google.com, ports: {http-valid2: 9080}}]")
+case("TestValidateServiceEntries", "discovery type DNS",
+     se(f"hosts: ['*.google.com']\n{HTTP2}\n{GOOGLE_EPS}\nresolution: DNS"), CLEAN)
+case("TestValidateServiceEntries", "discovery type DNS Round Robin",
+     se(f"hosts: ['*.istio.io']\n{HTTP2}\nendpoints: [{{address: api-v1.istio.io, ports: {{http-valid1: 8080}}}}]\n"
+        "resolution: DNS_ROUND_ROBIN"), CLEAN)
+case("TestValidateServiceEntries", "discovery type DNS, label tlsMode: istio",
+     se(f"hosts: ['*.google.com']\n{HTTP2}\nendpoints: [{{address: lon.google.com, ports: {{http-valid1: 8080}}, "
+        "labels: {security.istio.io/tlsMode: istio}}, {address: in.google.com, ports: {http-valid2: 9080}, "
+        "labels: {security.istio.io/tlsMode: istio}}]\nresolution: DNS"), CLEAN)
+HTTPS3 = ("ports: [{number: 80, protocol: http, name: http-valid1}, {number: 8080, protocol: http, name: http-valid2}, "
+          "{number: 443, protocol: https, name: https}]")
+case("TestValidateServiceEntries", "discovery type DNS, one host set with IP address and https port",
+     se(f"hosts: [httpbin.org]\naddresses: [10.10.10.10]\n{HTTPS3}\nresolution: DNS"), CLEAN)
+case("TestValidateServiceEntries", "discovery type DNS, multi hosts set with IP address and https port",
+     se(f"hosts: [httpbin.org, wikipedia.org]\naddresses: [10.10.10.10]\n{HTTPS3}\nresolution: DNS"), warn(""))
+case("TestValidateServiceEntries", "discovery type DNS, IP address set",
+     se(f"hosts: ['*.google.com']\naddresses: [10.10.10.10]\n{HTTP2}\n{GOOGLE_EPS}\nresolution: DNS"), CLEAN)
+case("TestValidateServiceEntries", "discovery type DNS, IP in endpoints",
+     se(f"hosts: ['*.google.com']\n{HTTP2}\nendpoints: [{{address: 1.1.1.1, ports: {{http-valid1: 8080}}}}, "
+        "{address: in.google.com, ports: {http-valid2: 9080}}]\nresolution: DNS"), CLEAN)
+ONE_PORT = "ports: [{number: 80, protocol: http, name: http-valid1}]"
+IN_EP = "endpoints: [{address: in.google.com, ports: {http-valid2: 9080}}]"
+case("TestValidateServiceEntries", "empty hosts", se(f"{ONE_PORT}\n{IN_EP}\nresolution: DNS"), bad())
+case("TestValidateServiceEntries", "bad hosts", se(f"hosts: ['-']\n{ONE_PORT}\n{IN_EP}\nresolution: DNS"), bad())
+case("TestValidateServiceEntries", "full wildcard host", se(f"hosts: [foo.com, '*']\n{ONE_PORT}\n{IN_EP}\nresolution: DNS"),
+     bad())
+case("TestValidateServiceEntries", "short name host",
+     se(f"hosts: [foo, bar.com]\n{ONE_PORT}\nendpoints: [{{address: in.google.com, ports: {{http-valid1: 9080}}}}]\n"
+        "resolution: DNS"), CLEAN)
+case("TestValidateServiceEntries", "undefined endpoint port",
+     se("hosts: [google.com]\nports: [{number: 80, protocol: http, name: http-valid1}, "
+        "{number: 80, protocol: http, name: http-valid2}]\nendpoints: [{address: lon.google.com, "
+        "ports: {http-valid1: 8080}}, {address: in.google.com, ports: {http-dne: 9080}}]\nresolution: DNS"), bad())
+case("TestValidateServiceEntries", "discovery type DNS, non-FQDN endpoint",
+     se(f"hosts: ['*.google.com']\n{HTTP2}\nendpoints: [{{address: '*.lon.google.com', ports: {{http-valid1: 8080}}}}, "
+        "{address: in.google.com, ports: {http-dne: 9080}}]\nresolution: DNS"), bad())
+case("TestValidateServiceEntries", "discovery type DNS, non-FQDN host",
+     se(f"hosts: ['*.google.com']\n{HTTP2}\nresolution: DNS"), bad())
+case("TestValidateServiceEntries", "discovery type DNS, no endpoints",
+     se(f"hosts: [google.com]\n{HTTP2}\nresolution: DNS"), CLEAN)
+
+# (An empty Go slice is an absent field in JSON: `Endpoints: []` / `Addresses: []` are left out.)
+case("TestValidateServiceEntries", "discovery type DNS, unix endpoint",
+     se(f"hosts: ['*.google.com']\n{ONE_PORT}\nendpoints: [{{address: 'unix:///lon/google/com'}}]\nresolution: DNS"), bad())
+case("TestValidateServiceEntries", "discovery type none", se(f"hosts: [google.com]\n{HTTP2}\nresolution: NONE"), CLEAN)
+case("TestValidateServiceEntries", "discovery type none, endpoints provided",
+     se(f"hosts: [google.com]\n{HTTP2}\nendpoints: [{{address: lon.google.com, ports: {{http-valid1: 8080}}}}]\n"
+        "resolution: NONE"), bad())
+case("TestValidateServiceEntries", "discovery type none, cidr addresses",
+     se(f"hosts: [google.com]\naddresses: [172.1.2.16/16]\n{HTTP2}\nresolution: NONE"), CLEAN)
+STATIC_EPS = ("endpoints: [{address: 1.1.1.1, ports: {http-valid1: 8080}}, "
+              "{address: 2.2.2.2, ports: {http-valid2: 9080}}]")
+case("TestValidateServiceEntries", "discovery type static, cidr addresses with endpoints",
+     se(f"hosts: [google.com]\naddresses: [172.1.2.16/16]\n{HTTP2}\n{STATIC_EPS}\nresolution: STATIC"), CLEAN)
+case("TestValidateServiceEntries", "discovery type static",
+     se(f"hosts: [google.com]\naddresses: [172.1.2.16]\n{HTTP2}\n{STATIC_EPS}\nresolution: STATIC"), CLEAN)
+case("TestValidateServiceEntries", "discovery type static, FQDN in endpoints",
+     se(f"hosts: [google.com]\naddresses: [172.1.2.16]\n{HTTP2}\n"
+        "endpoints: [{address: google.com, ports: {http-valid1: 8080}}, {address: 2.2.2.2, ports: {http-valid2: 9080}}]\n"
+        "resolution: STATIC"), bad())
+case("TestValidateServiceEntries", "discovery type static, missing endpoints",
+     se(f"hosts: [google.com]\naddresses: [172.1.2.16]\n{HTTP2}\nresolution: STATIC"), CLEAN)
+case("TestValidateServiceEntries", "discovery type static, bad endpoint port name",
+     se(f"hosts: [google.com]\naddresses: [172.1.2.16]\n{HTTP2}\n"
+        "endpoints: [{address: 1.1.1.1, ports: {http-valid1: 8080}}, {address: 2.2.2.2, ports: {http-dne: 9080}}]\n"
+        "resolution: STATIC"), bad())
+case("TestValidateServiceEntries", "discovery type none, conflicting port names",
+     se("hosts: [google.com]\nports: [{number: 80, protocol: http, name: http-conflict}, "
+        "{number: 8080, protocol: http, name: http-conflict}]\nresolution: NONE"), bad())
+case("TestValidateServiceEntries", "discovery type none, conflicting port numbers",
+     se("hosts: [google.com]\nports: [{number: 80, protocol: http, name: http-conflict1}, "
+        "{number: 80, protocol: http, name: http-conflict2}]\nresolution: NONE"), bad())
+GRPC = "ports: [{number: 6553, protocol: grpc, name: grpc-service1}]"
+case("TestValidateServiceEntries", "unix socket",
+     se(f"hosts: [uds.cluster.local]\n{GRPC}\nresolution: STATIC\nendpoints: [{{address: 'unix:///path/to/socket'}}]"),
+     CLEAN)
+case("TestValidateServiceEntries", "unix socket, relative path",
+     se(f"hosts: [uds.cluster.local]\n{GRPC}\nresolution: STATIC\n"
+        "endpoints: [{address: 'unix://./relative/path.sock'}]"), bad())
+case("TestValidateServiceEntries", "unix socket, endpoint ports",
+     se(f"hosts: [uds.cluster.local]\n{GRPC}\nresolution: STATIC\n"
+        "endpoints: [{address: 'unix:///path/to/socket', ports: {grpc-service1: 6553}}]"), bad())
+case("TestValidateServiceEntries", "unix socket, multiple service ports",
+     se("hosts: [uds.cluster.local]\nports: [{number: 6553, protocol: grpc, name: grpc-service1}, "
+        "{number: 80, protocol: http, name: http-service2}]\nresolution: STATIC\n"
+        "endpoints: [{address: 'unix:///path/to/socket'}]"), bad())
+case("TestValidateServiceEntries", "empty protocol",
+     se("hosts: [google.com]\naddresses: [172.1.2.16/16]\nports: [{number: 80, protocol: http, name: http-valid1}, "
+        "{number: 8080, name: http-valid2}]\nresolution: NONE"), CLEAN)
+SEL = "workloadSelector: {labels: {foo: bar}}"
+case("TestValidateServiceEntries", "selector", se(f"hosts: [google.com]\n{SEL}\n{ONE_PORT}"), warn(""))
+case("TestValidateServiceEntries", "workload selector without labels",
+     se(f"hosts: [google.com]\n{HTTP2}\nworkloadSelector: {{}}"), warn(""))
+case("TestValidateServiceEntries", "selector and endpoints",
+     se(f"hosts: [google.com]\n{SEL}\n{ONE_PORT}\nendpoints: [{{address: 1.1.1.1}}]"), bad())
+case("TestValidateServiceEntries", "selector and resolution NONE",
+     se(f"hosts: [google.com]\n{SEL}\n{ONE_PORT}\nresolution: NONE"), warn(""))
+case("TestValidateServiceEntries", "selector and resolution DNS",
+     se(f"hosts: [google.com]\n{SEL}\n{ONE_PORT}\nresolution: DNS"), CLEAN)
+case("TestValidateServiceEntries", "bad selector key",
+     se(f"hosts: [google.com]\nworkloadSelector: {{labels: {{'': bar}}}}\n{ONE_PORT}"), bad())
+case("TestValidateServiceEntries", "repeat target port",
+     se("hosts: [google.com]\nresolution: DNS\nports: [{number: 80, protocol: http, name: http-valid1, targetPort: 80}, "
+        "{number: 81, protocol: http, name: http-valid2, targetPort: 80}]"), CLEAN)
+case("TestValidateServiceEntries", "valid target port",
+     se("hosts: [google.com]\nresolution: DNS\nports: [{number: 80, protocol: http, name: http-valid1, targetPort: 81}]"),
+     CLEAN)
+case("TestValidateServiceEntries", "invalid target port",
+     se("hosts: [google.com]\nresolution: DNS\nports: [{number: 80, protocol: http, name: http-valid1, "
+        "targetPort: 65536}]"), bad())
+case("TestValidateServiceEntries", "warn target port",
+     se("hosts: [google.com]\nworkloadSelector: {labels: {key: bar}}\n"
+        "ports: [{number: 80, protocol: http, name: http-valid1, targetPort: 1234}]"), warn(""))
+case("TestValidateServiceEntries", "valid endpoint port",
+     se("hosts: [google.com]\nports: [{number: 80, protocol: http, name: http-valid1, targetPort: 81}]\n"
+        "resolution: STATIC\nendpoints: [{address: 1.1.1.1, ports: {http-valid1: 8081}}]"), CLEAN)
+case("TestValidateServiceEntries", "invalid endpoint port",
+     se("hosts: [google.com]\nports: [{number: 80, protocol: http, name: http-valid1, targetPort: 81}]\n"
+        "resolution: STATIC\nendpoints: [{address: 1.1.1.1, ports: {http-valid1: 65536}}]"), bad())
+case("TestValidateServiceEntries", "protocol unset for addresses empty",
+     se("hosts: [google.com]\nports: [{number: 80, protocol: http, name: http-valid1}, {number: 8080, name: http-valid2}]\n"
+        "resolution: NONE"), warn("addresses are required"))
+case("TestValidateServiceEntries", "protocol is TCP for addresses empty",
+     se("hosts: [google.com]\nports: [{number: 80, protocol: http, name: http-valid1}, "
+        "{number: 81, protocol: TCP, name: tcp-valid1}]\nresolution: NONE"), warn("addresses are required"))
+case("TestValidateServiceEntries", "dns round robin with more than one endpoint",
+     se("hosts: [google.com]\nports: [{number: 8081, protocol: http, name: http-valid1}]\n"
+        "endpoints: [{address: api-v1.istio.io, ports: {http-valid1: 8081}}, {address: 1.1.1.2, ports: {http-valid1: 8081}}]\n"
+        "resolution: DNS_ROUND_ROBIN"), bad())
+case("TestValidateServiceEntries", "dns round robin with 0 endpoints",
+     se("hosts: [google.com]\nports: [{number: 8081, protocol: http, name: http-valid1}]\nresolution: DNS_ROUND_ROBIN"),
+     CLEAN)
+case("TestValidateServiceEntries", "partial wildcard hosts",
+     se("hosts: ['*.nytimes.com', '*washingtonpost.com']\nports: [{number: 443, protocol: HTTPS, name: https-nytimes}]\n"
+        "resolution: NONE"), warn("partial wildcard"))
+case("TestValidateServiceEntries", "network set with no address on endpoint",
+     se("hosts: [www.example.com]\nports: [{number: 443, protocol: HTTPS, name: https-example}]\n"
+        "endpoints: [{network: cluster-1}]\nresolution: STATIC"), warn(""))
+
+
 # ---- the test ------------------------------------------------------------------------------------
 def _render(diags) -> str:
     return "\n".join(f"{d.level} {d.code} {d.message}" for d in diags) or "(nothing)"
@@ -276,6 +631,9 @@ def test_istio_case(text: str, expect: Expect):
         assert any(expect.text in d.message for d in errors), f"no Error mentions {expect.text!r}:\n{_render(diags)}"
         return
     assert not errors, f"expected no Error, got:\n{_render(diags)}"
+    warnings = [d for d in diags if d.code in WARNINGS]
+    if expect.clean:
+        assert not warnings, f"expected no warning, got:\n{_render(diags)}"
     if expect.warning:
-        assert any(d.code == "IST0133" and expect.text in d.message for d in diags), \
-            f"no IST0133 warning mentions {expect.text!r}:\n{_render(diags)}"
+        assert any(expect.text in d.message for d in warnings), \
+            f"no webhook warning mentions {expect.text!r}:\n{_render(diags)}"
