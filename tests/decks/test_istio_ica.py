@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from trainer.deckfile import CLOZE, DOMAINS, load_deck
+from trainer.questions.typed import normalise
 
 DECK_PATH = Path(__file__).resolve().parents[2] / "decks" / "cards" / "istio-ica.yaml"
 
@@ -105,6 +106,9 @@ def test_typed_cards_have_an_expected_answer(deck):
             assert card.back or card.accept, card.id
             if card.accept:
                 assert card.back in card.accept, card.id
+                # answers are compared after normalising case and punctuation: list real variants only
+                spellings = [normalise(a) for a in card.accept]
+                assert len(set(spellings)) == len(spellings), card.id
 
 
 def test_choice_cards_have_distinct_wrong_options(deck):
