@@ -103,7 +103,11 @@ class Topology:
 
 @dataclass(frozen=True)
 class Backend:
-    """How selected workloads (or an external host) answer."""
+    """How selected workloads (or an external host) answer; see `Traffic` for which entry applies.
+
+    Defaults: a healthy 200 after 1ms; `errorStatus` 503 when only `errorRate` is given.
+    `body` and `headers` are accepted for the reader of the YAML but do not change the outcome.
+    """
 
     namespace: str | None = None
     selector: dict[str, str] = f(factory=dict)
@@ -134,6 +138,22 @@ class Stream:
 
 @dataclass(frozen=True)
 class Traffic:
+    """Load (`streams`) and how the endpoints answer (`backends`), replayed with `seed`.
+
+    Which `backends` entry applies to a request: the FIRST entry, in file order, that selects
+    the endpoint answering it, like the first matching rule of a VirtualService's `http` list.
+    Put specific entries (a version, a path) before broad ones. An entry selects:
+    - a pod when its `selector` labels (required without `host`) are all on the pod and its
+      `namespace` is the pod's; **without `namespace` it selects pods in every namespace** (as
+      `kubectl get pods -A -l ...` would): a Traffic object has no namespace that would be a
+      natural default, and one stream's endpoints may live in several;
+    - an address outside the mesh (a topology `externalHosts` host, or a ServiceEntry endpoint's
+      address) when `host` names it, case-insensitively; a `host` entry never selects a pod;
+    - and, when `path` is set, only requests whose path (after any VirtualService rewrite:
+      what the backend receives) starts with it.
+    An endpoint no entry selects answers 200 after 1ms.
+    """
+
     seed: int | None = None
     backends: tuple[Backend, ...] = ()
     streams: tuple[Stream, ...] = ()

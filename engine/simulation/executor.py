@@ -17,7 +17,7 @@ from engine.simulation.events import EventRun
 from engine.simulation.plan import Outcome, Plan, TraceStep
 from engine.simulation.proxy_policy import effective
 from engine.simulation.result import RequestTrace, StreamResult
-from engine.simulation.tally import Tally, build_result, expected_shares, outcome_text
+from engine.simulation.tally import Tally, build_result, close_l4, expected_shares, outcome_text
 
 NO_CLUSTER = Outcome(503, ("NC",), "the route names no cluster")
 POOL_IDEALISATION = ("connection-pool overflow counts come from a one-worker model (maxConnections in flight, "
@@ -61,6 +61,10 @@ def execute(plan: Plan, load: Load, rng: random.Random, *, index: int = 0, from_
         traced = run.explained
         if run.pool_overflowed:
             uncertain.append(POOL_IDEALISATION)
+    if plan.l4:
+        close_l4(tally)
+        if traced is not None and traced.flags:
+            traced.status = None
     expected = [] if plan.immediate is not None else expected_shares(plan.targets, _hashed(plan))
     result = build_result(tally, index=index, from_=from_, to=to, requests=requests, targets=plan.targets,
                           expected=expected, uncertain=uncertain)

@@ -171,6 +171,8 @@ class Plan:
     trace: tuple[TraceStep, ...] = ()
     uncertain: tuple[str, ...] = ()    # where Istio's behaviour is not certain: said, not hidden
     rule_reference: str = ""           # file:line of the matched route rule, "" for a default route
+    l4: bool = False                   # TCP/TLS hop (tcp_proxy): a failure the proxy sees closes the
+                                       # connection; there is no HTTP status to send back
 
     @property
     def total_weight(self) -> int:

@@ -105,7 +105,8 @@ def plan_hop(mesh: Mesh, sender: Sender, target: Target, stream: Stream, backend
 def finish(hop: Hop, request: Request, action: Action, sender: Sender, label: str | None = None) -> Plan:
     return Plan(request=request, sender=label or sender.ref, sender_sidecar=sender.sidecar,
                 immediate=action.immediate, targets=action.targets, policy=action.policy,
-                trace=tuple(hop.trace), uncertain=tuple(hop.uncertain), rule_reference=hop.rule_reference)
+                trace=tuple(hop.trace), uncertain=tuple(hop.uncertain), rule_reference=hop.rule_reference,
+                l4=not hop.http)
 
 
 def bare_app(hop: Hop, target: Target, where: Located | None) -> Action:

@@ -36,6 +36,17 @@ class Tally:
     mirrored: int = 0
 
 
+def close_l4(tally: Tally) -> None:
+    """A TCP proxy (Envoy tcp_proxy) cannot answer with HTTP: when it fails to reach a backend
+    (no cluster NC, no healthy host UH, overflow UO, connect or TLS failure UF, upstream close UC)
+    it closes the client's connection. The flags stay (Envoy's TCP access log has them); the
+    status becomes "reset". An app's own reply (no flags) passes through the TCP proxy as is."""
+    for (code, flags), n in list(tally.outcomes.items()):
+        if code is not None and flags:
+            del tally.outcomes[(code, flags)]
+            tally.outcomes[(None, flags)] += n
+
+
 def outcome_text(status: int | None, flags: tuple[str, ...]) -> str:
     """"503 UF,URX", "200", "reset": how a response is written in traces and tables."""
     text = "reset" if status is None else str(status)

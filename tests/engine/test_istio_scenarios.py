@@ -121,3 +121,40 @@ SIDECAR_ROUTES = [
 @pytest.mark.parametrize("case", SIDECAR_ROUTES, ids=str)
 def test_sidecar_routes(case):
     check(case)
+
+
+# Traffic.backends semantics (engine/resources/meshdrill.py `Traffic` docstring): an entry without
+# `namespace` selects pods in every namespace; the first entry selecting an endpoint wins.
+BACKENDS = [
+    Case("Traffic.backends: no namespace selects the pods of every namespace",
+         "", "{from: not-default/sleep, to: 'not-default:80', requests: 10}", {"status": {"500": 10}},
+         backends="[{selector: {app: not-default}, errorRate: 1.0, errorStatus: 500}]"),
+    Case("Traffic.backends: a namespace limits the entry to that namespace",
+         "", "{from: not-default/sleep, to: 'not-default:80', requests: 10}", {"status": {"200": 10}},
+         backends="[{namespace: default, selector: {app: not-default}, errorRate: 1.0, errorStatus: 500}]"),
+    Case("Traffic.backends: the first selecting entry wins (specific before broad)",
+         "", "{from: default/productpage, to: 'reviews:9080', requests: 3000}",
+         {"status": {"200": 3000}},
+         backends="[{selector: {app: reviews}}, {selector: {version: v2}, errorRate: 1.0}]"),
+    Case("Traffic.backends: the first selecting entry wins (a broad entry first hides later ones)",
+         "", "{from: default/productpage, to: 'reviews:9080', requests: 10}",
+         {"status": {"503": 10}},
+         backends="[{selector: {app: reviews}, errorRate: 1.0}, {selector: {version: v2}, latency: 5ms}]"),
+    Case("Traffic.backends: path entries see the rewritten path",
+         """
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: known, namespace: default}
+spec:
+  hosts: [known]
+  http: [{rewrite: {uri: /v2/}, match: [{uri: {prefix: /v1/}}], route: [{destination: {host: known}}]}]
+""", "{from: default/sleep, to: 'known:80', path: /v1/x, requests: 10}", {"status": {"501": 10}},
+         backends="[{selector: {app: known}, path: /v1/, errorRate: 1.0, errorStatus: 500},"
+                  " {selector: {app: known}, path: /v2/, errorRate: 1.0, errorStatus: 501}]"),
+]
+
+
+@pytest.mark.parametrize("case", BACKENDS, ids=str)
+def test_traffic_backends(case):
+    check(case)

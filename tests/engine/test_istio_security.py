@@ -141,6 +141,21 @@ spec:
          pa("foo", "STRICT"), call("legacy", "foo", port=9000), RESET),
     case("TestInbound/tcp, Permissive: plaintext TCP from legacy is accepted",
          pa("foo", "PERMISSIVE"), call("legacy", "foo", port=9000), {"tls": {"plaintext": 10, "rejected": 0}}),
+    case("TestInbound/tcp, Strict + DR DISABLE: the client's tcp_proxy closes the connection (no HTTP 503)",
+         pa("foo", "STRICT") + dr("bar", "httpbin.foo.svc.cluster.local", "DISABLE"), call("bar", "foo", port=9000),
+         {"status": {"reset": 10}, "flags": {"UC": 10}, "tls": {"rejected": 10}}),
+    case("tcp_proxy: a TCP route to a subset no DR defines closes the connection (NC, no HTTP 503)", """
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: httpbin-tcp, namespace: foo}
+spec:
+  hosts: [httpbin]
+  tcp: [{route: [{destination: {host: httpbin, subset: nope}}]}]
+""", call("foo", "foo", port=9000), {"status": {"reset": 10}, "flags": {"NC": 10}}),
+    case("tcp_proxy: the app's own HTTP reply passes through a TCP port unchanged", "",
+         call("foo", "foo", port=9000), {"status": {"503": 10}, "flags": {}},
+         backends="[{selector: {app: httpbin}, errorRate: 1.0}]"),
     case("TestInbound/mtls tcp to tcp, Strict: sidecar TCP is mTLS",
          pa("foo", "STRICT"), call("bar", "foo", port=9000), {"tls": {"mtls": 10, "rejected": 0}}),
 ]
