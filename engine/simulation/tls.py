@@ -18,9 +18,14 @@ from engine.mesh.mesh import Mesh
 from engine.resources import Resource
 from engine.resources.networking import ClientTLSSettings
 
+# The STRICT listener has no filter chain for plaintext (sidecar_simulation_test.go TestInbound:
+# ErrNoFilterChain) and closes the connection once the request bytes arrive, after the client's TCP
+# connect succeeded: Envoy's "disconnect/reset before headers. reset reason: connection termination",
+# flag UC, which the default retry policy (connect-failure, refused-stream, ...) does not retry.
 PLAINTEXT_TO_STRICT_FLAG = (
-    "a sidecar sending plaintext to a STRICT server: Istio's docs give 503 with UC or UF depending on "
-    "when the server closes the connection (istio-semantics §13); simulated as 503 UC, grade on 503 + not mTLS")
+    "a sidecar sending plaintext to a STRICT server: istio.io only says 503; the flag is Envoy's for a "
+    "connection the server closes after connect (UC, not retried), a TCP port sees the connection closed; "
+    "grade on 503 (or reset) + not mTLS")
 
 
 @dataclass(frozen=True)
