@@ -91,7 +91,7 @@ def test_tls_matrix(name, config, stream, expected):
 
 def test_plaintext_sidecar_to_strict_says_it_is_uncertain():
     _, _, uncertain = conn(pa("STRICT") + "---\n" + dr("DISABLE"), SC)
-    assert any("UC or UF" in u for u in uncertain)
+    assert any("UC, not retried" in u and "503" in u for u in uncertain)
     assert conn(pa("STRICT"), SC)[2] == ()
 
 
