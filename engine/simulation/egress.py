@@ -67,7 +67,9 @@ def entry_target(hop: Hop, se: Resource, host: str, port: int | None, subset: st
                 connections.append(external_connection(hop, ep.address or host, dict(ep.labels), cp.tls,
                                                        cp.tls_reference, port=ep.ports.get(se_port.name, upstream)
                                                        if se_port is not None else upstream))
-    elif not labels:
+    elif not labels and str(spec.resolution or "NONE") != "STATIC":
+        # DNS resolves the host itself, NONE forwards to the original destination; STATIC without
+        # endpoints has none (EDS with no endpoint: 503 UH), as the ServiceEntry proto's NOTE 1 implies.
         connections.append(external_connection(hop, host, {}, cp.tls, cp.tls_reference, port=upstream))
     steps.append(TraceStep("endpoint", f"{len(connections)} endpoint(s) for {host}:{port}"))
     return ClusterTarget(cluster_name(port, subset, host), host, "", port, subset, weight,
