@@ -55,6 +55,11 @@ def _custom(r: Report, spec: AuthorizationPolicy) -> None:
 def _rule(r: Report, rule: Rule, i: int, deny: bool) -> None:
     at = f"spec.rules[{i}]"
     from_exists = to_exists = tcp_from = tcp_to = False
+    # `from: []` / `to: []` written out (Go: non-nil but empty); the decoded tuple cannot tell it from
+    # an absent field, the document's line map can.
+    for field, items in (("from", rule.from_), ("to", rule.to)):
+        if not items and f"{at}.{field}" in r.resource.lines:
+            r.error(f"{at}.{field}", f"`{field}` must not be empty, found at rule {i}")
     for k, f in enumerate(rule.from_):
         if f.source is None:
             r.error(f"{at}.from[{k}]", f"`from.source` must not be nil, found at rule {i}")

@@ -617,6 +617,165 @@ case("TestValidateServiceEntries", "network set with no address on endpoint",
         "endpoints: [{network: cluster-1}]\nresolution: STATIC"), warn(""))
 
 
+# ---- TestValidateAuthorizationPolicy ----------------------------------------------------------------
+def ap(spec: str, annotations: str = "") -> str:
+    text = obj("AuthorizationPolicy", spec)
+    if annotations:
+        text = text.replace("metadata: {name: foo, namespace: bar}",
+                            f"metadata: {{name: foo, namespace: bar, annotations: {{{annotations}}}}}")
+    return text
+
+
+HTTPBIN = "selector: {matchLabels: {app: httpbin, version: v1}}"
+case("TestValidateAuthorizationPolicy", "good",
+     ap(f"{HTTPBIN}\nrules: [{{from: [{{source: {{principals: [sa1]}}}}, {{source: {{principals: [sa2]}}}}], "
+        "to: [{operation: {methods: [GET]}}, {operation: {methods: [POST]}}], "
+        "when: [{key: source.ip, values: [1.2.3.4, 5.6.7.0/24]}, {key: 'request.headers[:authority]', values: [v1, v2]}]}]"),
+     CLEAN)
+case("TestValidateAuthorizationPolicy", "good serviceAccounts",
+     ap(f"{HTTPBIN}\nrules: [{{from: [{{source: {{serviceAccounts: [ns1/sa1, ns2/sa2]}}}}, "
+        "{source: {principals: [sa2]}}]}]"), CLEAN)
+case("TestValidateAuthorizationPolicy", "serviceAccounts and namespaces",
+     ap(f"{HTTPBIN}\nrules: [{{from: [{{source: {{serviceAccounts: [ns1/sa1, ns2/sa2], namespaces: [ns]}}}}]}}]"),
+     bad("cannot set serviceAccounts with namespaces or principals"))
+case("TestValidateAuthorizationPolicy", "custom-good",
+     ap("action: CUSTOM\nprovider: {name: my-custom-authz}\nrules: [{}]"), CLEAN)
+case("TestValidateAuthorizationPolicy", "custom-empty-provider", ap("action: CUSTOM\nprovider: {name: ''}\nrules: [{}]"),
+     bad())
+case("TestValidateAuthorizationPolicy", "custom-nil-provider", ap("action: CUSTOM\nrules: [{}]"), bad())
+case("TestValidateAuthorizationPolicy", "custom-invalid-rule",
+     ap("action: CUSTOM\nprovider: {name: my-custom-authz}\nrules: [{from: [{source: {namespaces: [ns], "
+        "notNamespaces: [ns], principals: [id], notPrincipals: [id], requestPrincipals: [req], "
+        "notRequestPrincipals: [req]}}], when: [{key: source.namespace, values: [source.namespace1], "
+        "notValues: [source.namespace2]}, {key: source.principal, values: [source.principal1], "
+        "notValues: [source.principal2]}, {key: 'request.auth.claims[a]', values: [claims1], notValues: [claims2]}]}]"),
+     bad())
+case("TestValidateAuthorizationPolicy", "provider-wrong-action", ap("action: ALLOW\nprovider: {name: ''}\nrules: [{}]"),
+     bad())
+case("TestValidateAuthorizationPolicy", "allow-rules-nil", ap("action: ALLOW"), CLEAN)
+case("TestValidateAuthorizationPolicy", "dry-run-valid-allow", ap("action: ALLOW", "istio.io/dry-run: 'true'"), CLEAN)
+case("TestValidateAuthorizationPolicy", "dry-run-valid-deny",
+     ap("action: DENY\nrules: [{}]", "istio.io/dry-run: 'false'"), CLEAN)
+case("TestValidateAuthorizationPolicy", "dry-run-invalid-value", ap("action: ALLOW", "istio.io/dry-run: foo"), bad())
+case("TestValidateAuthorizationPolicy", "dry-run-invalid-action-custom", ap("action: CUSTOM", "istio.io/dry-run: 'true'"),
+     bad())
+case("TestValidateAuthorizationPolicy", "dry-run-invalid-action-audit", ap("action: AUDIT", "istio.io/dry-run: 'true'"),
+     bad())
+case("TestValidateAuthorizationPolicy", "deny-rules-nil", ap("action: DENY"), bad())
+case("TestValidateAuthorizationPolicy", "selector-empty-value", ap("selector: {matchLabels: {app: '', version: v1}}"),
+     CLEAN)
+case("TestValidateAuthorizationPolicy", "selector-empty-key", ap("selector: {matchLabels: {app: httpbin, '': v1}}"), bad())
+case("TestValidateAuthorizationPolicy", "selector-empty-labels", ap("selector: {}"), warn(""))
+case("TestValidateAuthorizationPolicy", "selector-wildcard-value", ap("selector: {matchLabels: {app: httpbin-*}}"), bad())
+case("TestValidateAuthorizationPolicy", "selector-wildcard-key", ap("selector: {matchLabels: {app-*: httpbin}}"), bad())
+TEMP_RULES = "rules: [{from: [{source: {principals: [temp]}}], to: [{operation: {ports: ['8080'], methods: [GET, DELETE]}}]}]"
+GW_REF = "{group: gateway.networking.k8s.io, kind: Gateway, name: foo}"
+case("TestValidateAuthorizationPolicy", "target-ref-good", ap(f"action: DENY\ntargetRef: {GW_REF}\n{TEMP_RULES}"), CLEAN)
+case("TestValidateAuthorizationPolicy", "target-refs-good", ap(f"action: DENY\ntargetRefs: [{GW_REF}]\n{TEMP_RULES}"),
+     CLEAN)
+case("TestValidateAuthorizationPolicy", "target-refs-good-service",
+     ap(f"action: DENY\ntargetRefs: [{{group: '', kind: Service, name: foo}}]\n{TEMP_RULES}"), CLEAN)
+case("TestValidateAuthorizationPolicy", "target-ref-non-empty-namespace",
+     ap(f"action: DENY\ntargetRef: {{group: gateway.networking.k8s.io, kind: Gateway, name: foo, namespace: bar}}\n"
+        f"{TEMP_RULES}"), bad())
+case("TestValidateAuthorizationPolicy", "target-ref-empty-name",
+     ap(f"action: DENY\ntargetRef: {{group: gateway.networking.k8s.io, kind: Gateway}}\n{TEMP_RULES}"), bad())
+case("TestValidateAuthorizationPolicy", "target-ref-wrong-group",
+     ap(f"action: DENY\ntargetRef: {{group: wrong-group, kind: Gateway, name: foo}}\n{TEMP_RULES}"), bad())
+case("TestValidateAuthorizationPolicy", "target-ref-wrong-kind",
+     ap(f"action: DENY\ntargetRef: {{group: gateway.networking.k8s.io, kind: wrong-kind, name: foo}}\n{TEMP_RULES}"),
+     bad())
+case("TestValidateAuthorizationPolicy", "target-ref-and-selector-cannot-both-be-set",
+     ap(f"action: DENY\ntargetRef: {GW_REF}\nselector: {{matchLabels: {{app: httpbin}}}}\n{TEMP_RULES}"), bad())
+case("TestValidateAuthorizationPolicy", "target-refs-and-selector-cannot-both-be-set",
+     ap(f"action: DENY\ntargetRefs: [{GW_REF}]\nselector: {{matchLabels: {{app: httpbin}}}}\n{TEMP_RULES}"), bad())
+case("TestValidateAuthorizationPolicy", "from-empty", ap("rules: [{from: []}]"), bad())
+case("TestValidateAuthorizationPolicy", "source-nil", ap("rules: [{from: [{}]}]"), bad())
+case("TestValidateAuthorizationPolicy", "source-empty", ap("rules: [{from: [{source: {}}]}]"), bad())
+case("TestValidateAuthorizationPolicy", "to-empty", ap("rules: [{to: []}]"), bad())
+case("TestValidateAuthorizationPolicy", "operation-nil", ap("rules: [{to: [{}]}]"), bad())
+case("TestValidateAuthorizationPolicy", "operation-empty", ap("rules: [{to: [{operation: {}}]}]"), bad())
+for field in ("principals", "notPrincipals", "requestPrincipals", "notRequestPrincipals"):
+    case("TestValidateAuthorizationPolicy", f"{field[0].upper()}{field[1:]}-empty",
+         ap(f"rules: [{{from: [{{source: {{{field}: [p1, '']}}}}]}}]"), bad())
+
+for field, values in (("namespaces", "[ns, '']"), ("serviceAccounts", "[ns/sa, '']"), ("notNamespaces", "[ns, '']"),
+                      ("ipBlocks", "[1.2.3.4, '']"), ("notIpBlocks", "[1.2.3.4, '']"),
+                      ("remoteIpBlocks", "[1.2.3.4, '']"), ("notRemoteIpBlocks", "[1.2.3.4, '']")):
+    case("TestValidateAuthorizationPolicy", f"{field[0].upper()}{field[1:]}-empty",
+         ap(f"rules: [{{from: [{{source: {{{field}: {values}}}}}]}}]"), bad())
+for field, values in (("hosts", "[host, '']"), ("notHosts", "[host, '']"), ("ports", "['80', '']"),
+                      ("notPorts", "['80', '']"), ("methods", "[GET, '']"), ("notMethods", "[GET, '']"),
+                      ("paths", "[/path, '']"), ("notPaths", "[/path, '']")):
+    case("TestValidateAuthorizationPolicy", f"{field[0].upper()}{field[1:]}-empty",
+         ap(f"rules: [{{to: [{{operation: {{{field}: {values}}}}}]}}]"), bad())
+case("TestValidateAuthorizationPolicy", "value-empty",
+     ap("rules: [{when: [{key: 'request.headers[:authority]', values: [v1, '']}]}]"), bad())
+case("TestValidateAuthorizationPolicy", "invalid ip and port in ipBlocks",
+     ap("rules: [{from: [{source: {ipBlocks: [1.2.3.4, ip1], notIpBlocks: [5.6.7.8, ip2]}}], "
+        "to: [{operation: {ports: ['80', port1], notPorts: ['90', port2]}}]}]"), bad())
+case("TestValidateAuthorizationPolicy", "invalid ip and port in remoteIpBlocks",
+     ap("rules: [{from: [{source: {remoteIpBlocks: [1.2.3.4, ip1], notRemoteIpBlocks: [5.6.7.8, ip2]}}], "
+        "to: [{operation: {ports: ['80', port1], notPorts: ['90', port2]}}]}]"), bad())
+APP = "selector: {matchLabels: {app: httpbin}}"
+case("TestValidateAuthorizationPolicy", "condition-key-missing", ap(f"{APP}\nrules: [{{when: [{{values: [v1, v2]}}]}}]"),
+     bad())
+case("TestValidateAuthorizationPolicy", "condition-key-empty",
+     ap(f"{APP}\nrules: [{{when: [{{key: '', values: [v1, v2]}}]}}]"), bad())
+case("TestValidateAuthorizationPolicy", "condition-value-missing",
+     ap(f"{APP}\nrules: [{{when: [{{key: source.principal}}]}}]"), bad())
+case("TestValidateAuthorizationPolicy", "condition-value-invalid",
+     ap("rules: [{when: [{key: source.ip, values: [a.b.c.d]}]}]"), bad())
+case("TestValidateAuthorizationPolicy", "condition-notValue-invalid",
+     ap("rules: [{when: [{key: source.ip, notValues: [a.b.c.d]}]}]"), bad())
+case("TestValidateAuthorizationPolicy", "condition-unknown", ap(f"{APP}\nrules: [{{when: [{{key: key1, values: [v1]}}]}}]"),
+     bad())
+case("TestValidateAuthorizationPolicy", "L7DenyWithFrom",
+     ap(f"action: DENY\n{APP}\nrules: [{{from: [{{source: {{requestPrincipals: [example.com/sub-1]}}}}]}}]"), warn(""))
+case("TestValidateAuthorizationPolicy", "L7DenyWithTo",
+     ap(f"action: DENY\n{APP}\nrules: [{{to: [{{operation: {{methods: [GET, DELETE]}}}}]}}]"), warn(""))
+case("TestValidateAuthorizationPolicy", "L7DenyWithFromAndTo",
+     ap(f"action: DENY\n{APP}\nrules: [{{from: [{{source: {{principals: [temp]}}}}], "
+        "to: [{operation: {methods: [GET, DELETE]}}]}]"), warn(""))
+case("TestValidateAuthorizationPolicy", "L7DenyWithFromAndToWithPort", ap(f"action: DENY\n{APP}\n{TEMP_RULES}"), CLEAN)
+
+# ---- TestValidateSidecar ----------------------------------------------------------------------------
+def sidecar(spec: str) -> str:
+    return obj("Sidecar", spec)
+
+
+UDS_PORT = "port: {protocol: http, number: 0, name: uds}"
+case("TestValidateSidecar", "empty ingress and egress", sidecar("{}"), bad())
+case("TestValidateSidecar", "default", sidecar("egress: [{hosts: ['*/*']}]"), CLEAN)
+case("TestValidateSidecar", "workload selector without labels",
+     sidecar("egress: [{hosts: ['*/*']}]\nworkloadSelector: {}"), warn(""))
+case("TestValidateSidecar", "import local namespace with wildcard", sidecar("egress: [{hosts: ['./*']}]"), CLEAN)
+case("TestValidateSidecar", "import local namespace with fqdn", sidecar("egress: [{hosts: [./foo.com]}]"), CLEAN)
+case("TestValidateSidecar", "import nothing", sidecar("egress: [{hosts: ['~/*']}]"), CLEAN)
+case("TestValidateSidecar", "bad egress host 1", sidecar("egress: [{hosts: ['*']}]"), bad())
+case("TestValidateSidecar", "bad egress host 2", sidecar("egress: [{hosts: [/]}]"), bad())
+case("TestValidateSidecar", "empty egress host", sidecar("egress: [{hosts: []}]"), bad())
+case("TestValidateSidecar", "multiple wildcard egress", sidecar("egress: [{hosts: ['*/foo.com']}, {hosts: [ns1/bar.com]}]"),
+     bad())
+case("TestValidateSidecar", "wildcard egress not in end",
+     sidecar("egress: [{hosts: ['*/foo.com']}, {port: {protocol: http, number: 8080, name: h8080}, hosts: [ns1/bar.com]}]"),
+     bad())
+case("TestValidateSidecar", "invalid Port",
+     sidecar("egress: [{port: {protocol: http1, number: 1000000, name: ''}, hosts: [ns1/bar.com]}]"), bad())
+case("TestValidateSidecar", "Port without name",
+     sidecar("egress: [{port: {protocol: http, number: 8080}, hosts: [ns1/bar.com]}]"), CLEAN)
+case("TestValidateSidecar", "UDS bind in outbound",
+     sidecar(f"egress: [{{{UDS_PORT}, hosts: [ns1/bar.com], bind: 'unix:///@foo/bar/com'}}]"), CLEAN)
+case("TestValidateSidecar", "UDS bind in inbound",
+     sidecar(f"ingress: [{{{UDS_PORT}, bind: 'unix:///@foo/bar/com', defaultEndpoint: '127.0.0.1:9999'}}]"), bad())
+case("TestValidateSidecar", "UDS bind in outbound 2",
+     sidecar(f"egress: [{{{UDS_PORT}, hosts: [ns1/bar.com], bind: 'unix:///foo/bar/com'}}]"), CLEAN)
+case("TestValidateSidecar", "invalid bind",
+     sidecar(f"egress: [{{{UDS_PORT}, hosts: [ns1/bar.com], bind: 'foobar:///@foo/bar/com'}}]"), bad())
+case("TestValidateSidecar", "invalid capture mode with uds bind",
+     sidecar(f"egress: [{{{UDS_PORT}, hosts: [ns1/bar.com], bind: 'unix:///@foo/bar/com', captureMode: IPTABLES}}]"), bad())
+
+
 # ---- the test ------------------------------------------------------------------------------------
 def _render(diags) -> str:
     return "\n".join(f"{d.level} {d.code} {d.message}" for d in diags) or "(nothing)"
@@ -637,3 +796,8 @@ def test_istio_case(text: str, expect: Expect):
     if expect.warning:
         assert any(expect.text in d.message for d in warnings), \
             f"no webhook warning mentions {expect.text!r}:\n{_render(diags)}"
+
+
+def test_every_row_is_named_once():
+    names = [name for name, _, _ in CASES]
+    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
