@@ -108,6 +108,9 @@ MESSAGES: dict[str, Message] = dict([
        "workload instances (Pod selector %s). If you need to access the gateway port through the gateway Service, "
        "it will not be available.",
        "Gateway port not exposed by service"),
+    _m("IST0165", "ReferencedInternalGateway", W,
+       "Gateway reference in VirtualService %s is to an implementation-generated internal Gateway: %s",
+       "VirtualServices should not reference internal Gateways."),
     _m("IST0167", "IneffectivePolicy", W, "The policy has no impact: %s.",
        "The policy applied has no impact."),
     _m("IST0173", "DestinationRuleSubsetNotSelectPods", E,
