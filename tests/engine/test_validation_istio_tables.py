@@ -775,6 +775,69 @@ case("TestValidateSidecar", "invalid bind",
 case("TestValidateSidecar", "invalid capture mode with uds bind",
      sidecar(f"egress: [{{{UDS_PORT}, hosts: [ns1/bar.com], bind: 'unix:///@foo/bar/com', captureMode: IPTABLES}}]"), bad())
 
+case("TestValidateSidecar", "duplicate UDS bind",
+     sidecar(f"egress: [{{{UDS_PORT}, hosts: [ns1/bar.com], bind: 'unix:///@foo/bar/com'}}, "
+             f"{{{UDS_PORT}, hosts: [ns1/bar.com], bind: 'unix:///@foo/bar/com'}}]"), bad())
+case("TestValidateSidecar", "duplicate ports",
+     sidecar("egress: [{port: {protocol: http, number: 90, name: foo}, hosts: [ns1/bar.com]}, "
+             "{port: {protocol: tcp, number: 90, name: tcp}, hosts: [ns2/bar.com]}]"), bad())
+ALL = "egress: [{hosts: ['*/*']}]"
+HTTP90 = "port: {protocol: http, number: 90, name: foo}"
+TCP90 = "port: {protocol: tcp, number: 90, name: foo}"
+for family, local in (("", "127.0.0.1"), (" and IPv6 endpoint", "[::1]")):
+    case("TestValidateSidecar", f"ingress without port{' and with IPv6 endpoint' if family else ''}",
+         sidecar(f"ingress: [{{defaultEndpoint: '{local}:110'}}]\n{ALL}"), bad())
+    case("TestValidateSidecar", f"ingress with duplicate ports{family}",
+         sidecar(f"ingress: [{{{HTTP90}, defaultEndpoint: '{local}:110'}}, "
+                 f"{{port: {{protocol: tcp, number: 90, name: bar}}, defaultEndpoint: '{local}:110'}}]\n{ALL}"), bad())
+case("TestValidateSidecar", "ingress without default endpoint", sidecar(f"ingress: [{{{HTTP90}}}]\n{ALL}"), CLEAN)
+case("TestValidateSidecar", "ingress with invalid default endpoint in IPv4",
+     sidecar(f"ingress: [{{{HTTP90}, defaultEndpoint: '1.1.1.1:90'}}]"), bad())
+case("TestValidateSidecar", "ingress with invalid default endpoint in IPv6",
+     sidecar(f"ingress: [{{{HTTP90}, defaultEndpoint: '[1:1:1:1:1:1:1:1]:90'}}]"), bad())
+case("TestValidateSidecar", "ingress with invalid default endpoint uds",
+     sidecar(f"ingress: [{{{HTTP90}, defaultEndpoint: 'unix:///'}}]\n{ALL}"), bad())
+for family, local in (("IPv4", "127.0.0.1"), ("IPv6", "[::1]")):
+    case("TestValidateSidecar", f"ingress with invalid default endpoint port in {family}",
+         sidecar(f"ingress: [{{{HTTP90}, defaultEndpoint: '{local}:hi'}}]\n{ALL}"), bad())
+    case("TestValidateSidecar", f"valid ingress and egress in {family}",
+         sidecar(f"ingress: [{{{HTTP90}, defaultEndpoint: '{local}:9999'}}]\n{ALL}"), CLEAN)
+    case("TestValidateSidecar", f"valid ingress and empty egress in {family}",
+         sidecar(f"ingress: [{{{HTTP90}, defaultEndpoint: '{local}:9999'}}]"), CLEAN)
+    case("TestValidateSidecar", f"empty protocol in {family}",
+         sidecar(f"ingress: [{{port: {{number: 90, name: foo}}, defaultEndpoint: '{local}:9999'}}]\n{ALL}"), CLEAN)
+    for mode, label in (("ISTIO_MUTUAL", "ISTIO_MUTUAL"), ("AUTO_PASSTHROUGH", "ISTIO_AUTO_PASSTHROUGH")):
+        case("TestValidateSidecar", f"ingress tls mode set to {label} in {family}",
+             sidecar(f"ingress: [{{{HTTP90}, defaultEndpoint: '{local}:9999', tls: {{mode: {mode}}}}}]"), bad())
+    for label, extra in (("invalid protocol", ""), ("httpRedirect is not supported", ", httpsRedirect: true"),
+                         ("SAN entries are not supported", ", subjectAltNames: [httpbin.com]"),
+                         ("credentialName is not supported", ", credentialName: secret-name"),
+                         ("credentialNames is not supported", ", credentialNames: [secret-name]")):
+        case("TestValidateSidecar", f"ingress tls {label} in {family}",
+             sidecar(f"ingress: [{{{TCP90}, defaultEndpoint: '{local}:9999', tls: {{mode: SIMPLE{extra}}}}}]"), bad())
+case("TestValidateSidecar", "empty", sidecar("workloadSelector: null"), bad())
+case("TestValidateSidecar", "just outbound traffic policy", sidecar("outboundTrafficPolicy: {mode: ALLOW_ANY}"), CLEAN)
+case("TestValidateSidecar", "ALLOW_ANY sidecar egress policy with no egress proxy ",
+     sidecar(f"outboundTrafficPolicy: {{mode: ALLOW_ANY}}\n{ALL}"), CLEAN)
+PROXY = "egressProxy: {host: foo.bar, subset: shiny, port: {number: 5000}}"
+case("TestValidateSidecar", "sidecar egress proxy with RESGISTRY_ONLY(default)",
+     sidecar(f"outboundTrafficPolicy: {{{PROXY}}}\n{ALL}"), bad())
+case("TestValidateSidecar", "sidecar egress proxy with ALLOW_ANY",
+     sidecar(f"outboundTrafficPolicy: {{mode: ALLOW_ANY, {PROXY}}}\n{ALL}"), CLEAN)
+case("TestValidateSidecar", "sidecar egress proxy with ALLOW_ANY, service hostname invalid fqdn",
+     sidecar("outboundTrafficPolicy: {mode: ALLOW_ANY, egressProxy: {host: 'foobar*123', subset: shiny, "
+             f"port: {{number: 5000}}}}}}\n{ALL}"), bad())
+case("TestValidateSidecar", "sidecar egress proxy(without Port) with ALLOW_ANY",
+     sidecar(f"outboundTrafficPolicy: {{mode: ALLOW_ANY, egressProxy: {{host: foo.bar, subset: shiny}}}}\n{ALL}"), bad())
+case("TestValidateSidecar", "sidecar egress only one wildcarded", sidecar("egress: [{hosts: ['*/*', test/a.com]}]"),
+     warn(""))
+case("TestValidateSidecar", "sidecar egress wildcarded ns", sidecar("egress: [{hosts: ['*/b.com', test/a.com]}]"), CLEAN)
+case("TestValidateSidecar", "sidecar egress duplicated with wildcarded same namespace",
+     sidecar("egress: [{hosts: ['test/*', test/a.com]}]"), warn(""))
+case("TestValidateSidecar", "invalid partial wildcard", sidecar("egress: [{hosts: ['test/*a.com']}]"), bad())
+case("TestValidateSidecar", "sidecar egress duplicated with wildcarded same namespace .",
+     sidecar("egress: [{hosts: ['./*', bar/a.com]}]"), warn(""))
+
 
 # ---- the test ------------------------------------------------------------------------------------
 def _render(diags) -> str:
