@@ -19,12 +19,20 @@ STATUS_STYLE = {"new": "md.dim", "passed": "md.correct", "failed": "md.wrong", "
 
 
 def list_view(exercises: list[Exercise], status: dict[str, str]) -> Table:
-    table = Table(title="Hands-on exercises", title_justify="left", header_style="md.title", expand=False)
-    for column in ("id", "lvl", "domain", "title", "status"):
-        table.add_column(column, no_wrap=column != "title", min_width=24 if column == "title" else None)
+    """One line per exercise when the title fits; at 80 columns a long title wraps under itself.
+
+    No borders and no domain column: the id (what `exercise start` needs) and the status stay
+    whole, and the title gets every column left over."""
+    table = Table(title=f"Hands-on exercises ({len(exercises)})", title_justify="left", title_style="md.title",
+                  header_style="md.title", box=None, padding=(0, 1), collapse_padding=True,
+                  pad_edge=False, expand=False)
+    table.add_column("lvl", justify="right", no_wrap=True)
+    table.add_column("id", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("title", overflow="fold", ratio=1)
     for e in exercises:
         state = status.get(e.id, "new")
-        table.add_row(e.id, str(e.level), e.domain, e.title, Text(state, style=STATUS_STYLE[state]))
+        table.add_row(str(e.level), e.id, Text(state, style=STATUS_STYLE[state]), e.title)
     return table
 
 

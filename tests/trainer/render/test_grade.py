@@ -6,7 +6,7 @@ import io
 
 from engine import messages
 from engine.grading.grader import CheckResult, Grade
-from trainer.render.grade import grade_view, reflow
+from trainer.render.grade import grade_view, list_view, reflow
 from trainer.render.theme import make_console
 
 
@@ -55,3 +55,23 @@ def test_simulator_uncertainty_is_said_once():
     streams = [StreamResult(i, "a", "b", 1, uncertain=[note]) for i in range(2)]
     grade = Grade("t", [CheckResult("ok", "d", True, "x", "y")], result=SimulationResult(streams=streams))
     assert render(grade_view(grade)).count(f"note: {note}") == 1
+
+
+def test_exercise_list_fits_80_columns_with_ids_whole_and_titles_wrapped_under_the_title():
+    from trainer.exercises import shipped_exercises
+
+    exercises = sorted(shipped_exercises(), key=lambda e: e.level)
+    screen = io.StringIO()
+    make_console(file=screen, width=80).print(list_view(exercises, {exercises[0].id: "passed"}))
+    lines = [line.rstrip() for line in screen.getvalue().splitlines()]
+    assert lines[0] == f"Hands-on exercises ({len(exercises)})"
+    assert lines[1].split() == ["lvl", "id", "status", "title"]
+    assert max(map(len, lines)) <= 80 and "…" not in "\n".join(lines)
+    first = lines[2].split()
+    assert first[:3] == [str(exercises[0].level), exercises[0].id, "passed"]
+    title_column = lines[1].index("title")
+    for line in lines[2:]:                       # continuation lines hold title words only
+        if not line[:title_column].strip():
+            assert line[title_column] != " "
+    ids = {line.split()[1] for line in lines[2:] if line[:title_column].strip()}
+    assert ids == {e.id for e in exercises}
