@@ -31,12 +31,27 @@ def learning_later(store: Store, now: datetime, until: datetime, deck: str | Non
 
 
 def new_cards(store: Store, now: datetime, deck: str | None, limit: int) -> list[str]:
-    """Never-seen cards in deck file order."""
+    """Never-seen cards, in the order to learn them: the decks built from Markdown notes
+    (`source: notes.md`, the learner's own material) lead, curriculum decks are interleaved
+    (`session.interleave_new`); each deck in file order."""
+    from trainer.session import interleave_new
+
+    notes_decks = [r[0] for r in store.conn.execute(
+        "SELECT DISTINCT deck FROM deck_files WHERE lower(source) LIKE '%.md' "
+        "OR lower(source) LIKE '%.markdown'")]
+    if deck is not None or not notes_decks:   # one deck, or no notes: deck file order
+        return _new_in(store, now, "c.deck = ?" if deck else "1", [deck] if deck else [], limit)
+    marks = ", ".join("?" * len(notes_decks))
+    return interleave_new(_new_in(store, now, f"c.deck IN ({marks})", notes_decks, limit),
+                          _new_in(store, now, f"c.deck NOT IN ({marks})", notes_decks, limit))[:limit]
+
+
+def _new_in(store: Store, now: datetime, where: str, params: list[str], limit: int) -> list[str]:
     # CROSS JOIN pins the loop order: walk the (few) new states, not every card in deck order
     sql = ("SELECT c.id FROM item_state s CROSS JOIN cards c ON s.kind = 'card' AND s.item = c.id "
-           "WHERE s.state = 'new' AND " + _LIVE + (_DECK if deck else "")
-           + " ORDER BY c.deck, c.ord LIMIT :limit")
-    return [r[0] for r in store.conn.execute(sql, {"now": ts(now), "deck": deck, "limit": limit})]
+           "WHERE s.state = 'new' AND " + _LIVE.replace(":now", "?") + " AND " + where
+           + " ORDER BY c.deck, c.ord LIMIT ?")
+    return [r[0] for r in store.conn.execute(sql, [ts(now), *params, limit])]
 
 
 def count_new(store: Store, now: datetime, deck: str | None) -> int:

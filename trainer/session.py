@@ -16,6 +16,21 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 LEARN_AHEAD = timedelta(minutes=20)
+NOTES_RUN = 3  # new cards from the learner's notes before one from a curriculum deck
+
+
+def interleave_new(notes: list[str], other: list[str], run: int = NOTES_RUN) -> list[str]:
+    """The order of new cards: the notes' cards lead, `run` at a time, each followed by one card
+    of the other decks, so the curriculum starts early without crowding out the notes; when one
+    list runs out the other continues alone. Both keep their own (deck file) order."""
+    order: list[str] = []
+    notes_at = other_at = 0
+    while notes_at < len(notes) or other_at < len(other):
+        order += notes[notes_at:notes_at + run]
+        notes_at += run
+        order += other[other_at:other_at + 1]
+        other_at += 1
+    return order
 
 
 @dataclass(frozen=True)

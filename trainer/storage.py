@@ -67,8 +67,15 @@ def _migration_2(db) -> None:
     db["exercise_attempts"].add_column("domain", str)
 
 
+def _migration_3(db) -> None:
+    """Each deck file's `source`, so new cards from decks built from notes come first.
+    Forgetting the files makes the next sync read each one once (cards and history unchanged)."""
+    db["deck_files"].add_column("source", str)
+    db.execute("DELETE FROM deck_files")
+
+
 # Index i holds the migration from schema version i to i + 1. Append, never edit.
-MIGRATIONS = (_migration_1, _migration_2)
+MIGRATIONS = (_migration_1, _migration_2, _migration_3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

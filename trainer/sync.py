@@ -61,7 +61,7 @@ def sync(store: Store, paths: list[Path], now: datetime) -> SyncReport:
     """Bring the cards table in line with `paths`. Cheap when nothing changed (stat calls only)."""
     report = SyncReport()
     known = {row[0]: row[1:] for row in store.conn.execute(
-        "SELECT path, deck, mtime_ns, size, sha256 FROM deck_files")}
+        "SELECT path, deck, mtime_ns, size, sha256, source FROM deck_files")}
     seen: set[str] = set()
     for path in paths:
         key = str(path)
@@ -73,7 +73,7 @@ def sync(store: Store, paths: list[Path], now: datetime) -> SyncReport:
         data = path.read_bytes()
         sha = hashlib.sha256(data).hexdigest()
         if previous and previous[3] == sha:
-            _remember_file(store, key, previous[0], stat, sha)
+            _remember_file(store, key, previous[0], stat, sha, previous[4])
             continue
         try:
             deck = load_deck(path)
@@ -83,7 +83,7 @@ def sync(store: Store, paths: list[Path], now: datetime) -> SyncReport:
         except DeckError as exc:  # not remembered: retried on the next start
             report.problems.append(str(exc))
             continue
-        _remember_file(store, key, deck.id, stat, sha)
+        _remember_file(store, key, deck.id, stat, sha, deck.source)
     for key, (deck_id, *_rest) in known.items():
         if key not in seen:  # the file is gone: retire its cards, keep their history
             _sync_deck(store, key, deck_id, (), now, report)
@@ -92,10 +92,10 @@ def sync(store: Store, paths: list[Path], now: datetime) -> SyncReport:
     return report
 
 
-def _remember_file(store: Store, key: str, deck_id: str, stat, sha: str) -> None:
+def _remember_file(store: Store, key: str, deck_id: str, stat, sha: str, source: str | None) -> None:
     with store.write() as conn:
-        conn.execute("INSERT OR REPLACE INTO deck_files (path, deck, mtime_ns, size, sha256) "
-                     "VALUES (?, ?, ?, ?, ?)", (key, deck_id, stat.st_mtime_ns, stat.st_size, sha))
+        conn.execute("INSERT OR REPLACE INTO deck_files (path, deck, mtime_ns, size, sha256, source) "
+                     "VALUES (?, ?, ?, ?, ?, ?)", (key, deck_id, stat.st_mtime_ns, stat.st_size, sha, source))
 
 
 def _sync_deck(store: Store, path: str, deck_id: str, cards: tuple[Card, ...], now: datetime,

@@ -83,3 +83,28 @@ def test_progress_counts_remaining_and_elapsed():
     p = s.progress(T0 + timedelta(seconds=90))
     assert (p.done, p.remaining, p.elapsed) == (1, 2, timedelta(seconds=90))
     assert Entry("card", "b", "new") in s.queue
+
+
+def test_new_cards_from_notes_lead_three_at_a_time_then_one_from_the_curriculum():
+    from trainer.session import interleave_new
+
+    notes, ica = [f"n{i}" for i in range(5)], [f"c{i}" for i in range(4)]
+    assert interleave_new(notes, ica) == ["n0", "n1", "n2", "c0", "n3", "n4", "c1", "c2", "c3"]
+    assert interleave_new([], ica) == ica and interleave_new(notes, []) == notes
+
+
+def test_interleave_keeps_every_card_once_and_each_list_in_its_order():
+    from hypothesis import given, strategies as st
+
+    from trainer.session import interleave_new
+
+    @given(st.integers(0, 30), st.integers(0, 30), st.integers(1, 5))
+    def check(n_notes, n_other, run):
+        notes, other = [f"n{i}" for i in range(n_notes)], [f"o{i}" for i in range(n_other)]
+        order = interleave_new(notes, other, run)
+        assert sorted(order) == sorted(notes + other)
+        assert [i for i in order if i[0] == "n"] == notes and [i for i in order if i[0] == "o"] == other
+        if notes:
+            assert order[:min(run, n_notes)] == notes[:run]     # the notes always open the day
+
+    check()

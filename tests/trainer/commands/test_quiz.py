@@ -269,3 +269,45 @@ def test_learning_card_from_an_earlier_session_comes_back_when_due(home):
     assert out.index("What is beta?") < out.index("What is alpha?")  # due in 5 more minutes
     assert "left 3" in out  # beta, gamma, and alpha waiting for its step
     assert [row[0] for row in log(home)] == ["alpha", "beta", "gamma", "alpha"]
+
+
+def test_new_cards_come_from_the_notes_deck_first_in_section_order_then_the_curriculum(tmp_path):
+    """With the shipped decks, a new learner starts on the notes (`source: ...md`), section 1,
+    and meets the curriculum deck (istio-ica, alphabetically first) only as every fourth card."""
+    import decks
+    from pathlib import Path
+
+    from trainer import queries
+    from trainer.deckfile import load_deck
+    from trainer.sync import sync
+
+    paths = sorted(Path(str(p)) for p in decks.cards_dir().iterdir() if p.name.endswith(".yaml"))
+    store = Store(tmp_path / "meshdrill.db")
+    sync(store, paths, T0)
+    order = queries.new_cards(store, T0, None, 20)
+    notes = [c.id for c in load_deck(next(p for p in paths if p.stem == "istio-notes")).cards]
+    ica = [c.id for c in load_deck(next(p for p in paths if p.stem == "istio-ica")).cards]
+    assert order == [notes[0], notes[1], notes[2], ica[0], notes[3], notes[4], notes[5], ica[1],
+                     *notes[6:9], ica[2], *notes[9:12], ica[3], *notes[12:15], ica[4]]
+    assert queries.load_cards(store, order[:1])[order[0]].section == "1. What is a Service Mesh?"
+    assert queries.new_cards(store, T0, "istio-ica", 3) == ica[:3]      # --deck: that deck's order
+    store.close()
+
+
+def test_an_older_database_learns_each_decks_source_on_its_next_start(tmp_path):
+    from trainer.sync import sync
+
+    (tmp_path / "notes.yaml").write_text(DECK.replace("title: Mesh", "title: Mesh\nsource: my-notes.md"))
+    (tmp_path / "aaa.yaml").write_text("id: aaa\ntitle: A\ncards:\n  - {id: a1, front: q, back: a}\n")
+    store = Store(tmp_path / "meshdrill.db")
+    sync(store, [tmp_path / "aaa.yaml", tmp_path / "notes.yaml"], T0)
+    with store.write() as conn:                      # as a schema-2 database left it
+        conn.execute("ALTER TABLE deck_files DROP COLUMN source")
+        conn.execute("PRAGMA user_version = 2")
+    store.close()
+    store = Store(tmp_path / "meshdrill.db")          # migration 3
+    from trainer import queries
+
+    sync(store, [tmp_path / "aaa.yaml", tmp_path / "notes.yaml"], T0)
+    assert queries.new_cards(store, T0, None, 10) == ["alpha", "beta", "gamma", "a1"]
+    store.close()
