@@ -16,12 +16,16 @@ from engine.validation.report import Report
 
 
 def _jwks_uri(uri: str) -> str | None:
-    """security.ParseJwksURI: http or https only."""
+    """security.ParseJwksURI: Go's url.Parse (which refuses a non-numeric port), http or https only."""
     try:
-        scheme = urlsplit(uri).scheme
+        parts = urlsplit(uri)
     except ValueError as exc:
         return f'parse "{uri}": {exc}'
-    return None if scheme in ("http", "https") else f'URI scheme "{scheme}" is not supported'
+    host = parts.netloc.rpartition("@")[2]
+    port = host.rpartition(":")[2] if ":" in host and not host.endswith("]") else ""
+    if port and not port.isdigit():   # url.validOptionalPort
+        return f'parse "{uri}": invalid port ":{port}" after host'
+    return None if parts.scheme in ("http", "https") else f'URI scheme "{parts.scheme}" is not supported'
 
 
 def validate(resource: Resource) -> list[Diagnostic]:

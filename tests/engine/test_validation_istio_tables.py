@@ -838,6 +838,96 @@ case("TestValidateSidecar", "invalid partial wildcard", sidecar("egress: [{hosts
 case("TestValidateSidecar", "sidecar egress duplicated with wildcarded same namespace .",
      sidecar("egress: [{hosts: ['./*', bar/a.com]}]"), warn(""))
 
+case("TestValidateSidecar", "ingress tls tlsCertificates is not supported in IPv4",
+     sidecar(f"ingress: [{{{TCP90}, defaultEndpoint: '127.0.0.1:9999', tls: {{mode: SIMPLE, tlsCertificates: ["
+             "{serverCertificate: /etc/istio/ingress-certs/tls.crt, privateKey: /etc/istio/ingress-certs/tls.key}, "
+             "{serverCertificate: /etc/istio/ingress-certs/tls2.crt, privateKey: /etc/istio/ingress-certs/tls2.key}]}}]"),
+     bad())
+case("TestValidateSidecar", "ingress tls tlsCertificates is not supported in IPv6",
+     sidecar(f"ingress: [{{{TCP90}, defaultEndpoint: '[::1]:9999', tls: {{mode: SIMPLE, tlsCertificates: ["
+             "{serverCertificate: /etc/istio/ingress-certs/tls.crt, privateKey: /etc/istio/ingress-certs/tls.key}]}}]"),
+     bad())
+POOL_1024 = "connectionPool: {http: {http1MaxPendingRequests: 1024, http2MaxRequests: 1024, " \
+            "maxRequestsPerConnection: 1024, maxRetries: 1024}}"
+case("TestValidateSidecar", "valid inbound connection pool", sidecar(f"inbound{POOL_1024[0].upper()}{POOL_1024[1:]}"), CLEAN)
+case("TestValidateSidecar", "valid port-level connection pool with top level default",
+     sidecar(f"ingress: [{{{HTTP90}, {POOL_1024}}}]\ninbound{POOL_1024[0].upper()}{POOL_1024[1:]}"), CLEAN)
+case("TestValidateSidecar", "valid port-level connection pool without a top level default",
+     sidecar(f"ingress: [{{{HTTP90}, {POOL_1024}}}]"), CLEAN)
+case("TestValidateSidecar", "warn http connection settings on tcp port", sidecar(f"ingress: [{{{TCP90}, {POOL_1024}}}]"),
+     warn(""))
+case("TestValidateSidecar", "invalid top level connection pool", sidecar("inboundConnectionPool: {}"), bad())
+case("TestValidateSidecar", "invalid port-level connection pool", sidecar(f"ingress: [{{{TCP90}, connectionPool: {{}}}}]"),
+     bad())
+
+# ---- TestValidateRequestAuthentication -------------------------------------------------------------
+def ra(spec: str, name: str = "foo", annotations: str = "") -> str:
+    text = obj("RequestAuthentication", spec, name=name)
+    if annotations:
+        text = text.replace(f"metadata: {{name: {name}, namespace: bar}}",
+                            f"metadata: {{name: {name}, namespace: bar, annotations: {{{annotations}}}}}")
+    return text
+
+
+FOO_RULE = "jwtRules: [{issuer: foo.com, jwksUri: 'https://foo.com/cert'}]"
+JWKS = ('{ "keys":[ {"e":"AQAB","kid":"DHFbpoIUqrY8t2zpA2qXfCmr5VO5ZEr4RzHU_-envvQ","kty":"RSA","n":"xAE7eB6qugXyCAG3yhh7'
+        'pkDkT65pHymX-P7KfIupjf59vsdo91bSP9C8H07pSAGQO1MV_xFj9VswgsCg4R6otmg5PV2He95lZdHtOcU5DXIg_pbhLdKXbi66GlVeK6ABZOUW3W'
+        'YtnNHD-91gVuoeJT_DwtGGcp4ignkgXfkiEm4sw-4sfb4qdt5oLbyVpmW6x9cfa7vs2WTfURiCrBoUqgBo_-4WTiULmmHSGZHOjzwa8WtrtOQGsAF'
+        'jIbno85jp6MnGGGZPYZbDAa_b3y5u-YpW7ypZrvD8BgtKVjgtQgZhLAGezMt0ua3DRrWnKqTZ0BJ_EyxOGuHJrLsn00fnMQ"}]}')
+XFOO = "fromHeaders: [{name: x-foo, prefix: 'Bearer '}]"
+case("TestValidateRequestAuthentication", "empty spec", ra("{}", name="default"), CLEAN)
+case("TestValidateRequestAuthentication", "another empty spec", ra("selector: {}", name="default"), warn(""))
+case("TestValidateRequestAuthentication", "empty spec with non default name", ra("{}"), CLEAN)
+case("TestValidateRequestAuthentication", "dry run annotation not supported",
+     ra("{}", annotations="istio.io/dry-run: 'true'"), bad())
+case("TestValidateRequestAuthentication", "default name with non empty selector",
+     ra("selector: {matchLabels: {app: httpbin}}", name="default"), CLEAN)
+case("TestValidateRequestAuthentication", "empty jwt rule", ra("jwtRules: [{}]"), bad())
+case("TestValidateRequestAuthentication", "empty issuer", ra("jwtRules: [{issuer: ''}]"), bad())
+case("TestValidateRequestAuthentication", "bad JwksUri - no protocol", ra("jwtRules: [{issuer: foo.com, jwksUri: foo.com}]"),
+     bad())
+case("TestValidateRequestAuthentication", "bad JwksUri - invalid port",
+     ra("jwtRules: [{issuer: foo.com, jwksUri: 'https://foo.com:not-a-number'}]"), bad())
+case("TestValidateRequestAuthentication", "empty value",
+     ra(f"selector: {{matchLabels: {{app: httpbin, version: ''}}}}\n{FOO_RULE}"), CLEAN)
+case("TestValidateRequestAuthentication", "bad workload selector - empty key",
+     ra(f"selector: {{matchLabels: {{app: httpbin, '': v1}}}}\n{FOO_RULE}"), bad())
+case("TestValidateRequestAuthentication", "good targetRef", ra(f"targetRef: {GW_REF}\n{FOO_RULE}"), CLEAN)
+case("TestValidateRequestAuthentication", "bad targetRef - empty name",
+     ra(f"targetRef: {{group: gateway.networking.k8s.io, kind: Gateway}}\n{FOO_RULE}"), bad())
+case("TestValidateRequestAuthentication", "bad targetRef - non-empty namespace",
+     ra(f"targetRef: {{group: gateway.networking.k8s.io, kind: Gateway, name: foo, namespace: bar}}\n{FOO_RULE}"), bad())
+case("TestValidateRequestAuthentication", "bad targetRef - wrong group",
+     ra(f"targetRef: {{group: wrong-group, kind: Gateway, name: foo}}\n{FOO_RULE}"), bad())
+case("TestValidateRequestAuthentication", "bad targetRef - wrong kind",
+     ra(f"targetRef: {{group: gateway.networking.k8s.io, kind: wrong-kind, name: foo}}\n{FOO_RULE}"), bad())
+case("TestValidateRequestAuthentication", "targetRef and selector cannot both be set",
+     ra(f"targetRef: {GW_REF}\n{FOO_RULE}\nselector: {{matchLabels: {{app: httpbin}}}}"), bad())
+case("TestValidateRequestAuthentication", "bad header location",
+     ra("jwtRules: [{issuer: foo.com, jwksUri: 'https://foo.com', fromHeaders: [{name: '', prefix: 'Bearer '}]}]",
+        name="default"), bad())
+case("TestValidateRequestAuthentication", "bad param location",
+     ra("jwtRules: [{issuer: foo.com, jwksUri: 'https://foo.com', fromParams: ['']}]", name="default"), bad())
+case("TestValidateRequestAuthentication", "good",
+     ra(f"jwtRules: [{{issuer: foo.com, jwksUri: 'https://foo.com', {XFOO}}}]", name="default"), CLEAN)
+case("TestValidateRequestAuthentication", "bad cookie location",
+     ra("jwtRules: [{issuer: foo.com, jwksUri: 'https://foo.com', fromCookies: ['', foo]}]", name="default"), bad())
+case("TestValidateRequestAuthentication", "jwks ok",
+     ra("jwtRules: [{issuer: foo.com, jwks: '%s', %s}]" % (JWKS, XFOO), name="default"), CLEAN)
+case("TestValidateRequestAuthentication", "jwks error", ra(f"jwtRules: [{{issuer: foo.com, jwks: foo, {XFOO}}}]",
+                                                           name="default"), bad())
+case("TestValidateRequestAuthentication", "null outputClaimToHeader",
+     ra("jwtRules: [{issuer: foo.com, jwksUri: 'https://foo.com', outputClaimToHeaders: [{}]}]", name="default"), bad())
+case("TestValidateRequestAuthentication", "null claim value in outputClaimToHeader ",
+     ra("jwtRules: [{issuer: foo.com, jwksUri: 'https://foo.com', outputClaimToHeaders: [{header: x-jwt-claim, "
+        "claim: ''}]}]", name="default"), bad())
+case("TestValidateRequestAuthentication", "null header value in outputClaimToHeader ",
+     ra("jwtRules: [{issuer: foo.com, jwksUri: 'https://foo.com', outputClaimToHeaders: [{header: '', claim: sub}]}]",
+        name="default"), bad())
+case("TestValidateRequestAuthentication", "invalid header value in outputClaimToHeader ",
+     ra("jwtRules: [{issuer: foo.com, jwksUri: 'https://foo.com', outputClaimToHeaders: [{header: 'abc%123', "
+        "claim: sub}]}]", name="default"), bad())
+
 
 # ---- the test ------------------------------------------------------------------------------------
 def _render(diags) -> str:
