@@ -16,6 +16,7 @@ from engine.resources import Resource
 from engine.simulation import policy as pol
 from engine.simulation.hop import Hop
 from engine.simulation.plan import ClusterTarget, LoadBalancer, Outcome, TraceStep
+from engine.simulation.scope import in_scope
 from engine.simulation.targets import (
     cluster_name, external_connection, missing, pod_connection,
 )
@@ -103,11 +104,13 @@ def passthrough_service(hop: Hop, svc: Service) -> ClusterTarget | Outcome:
 def http_listener(hop: Hop) -> bool:
     """Does the sidecar have an HTTP listener on this port? Only then can the `block_all` virtual
     host answer; otherwise the catch-all TCP listener blackholes the connection. Istio opens
-    0.0.0.0:<port> for every HTTP (or sniffed) port of a service the client can see."""
+    0.0.0.0:<port> for every HTTP (or sniffed) port of a service the client can see: exported to
+    its namespace and inside its Sidecar's egress hosts."""
     for svc in hop.mesh.inventory.services:
         sp = svc.port(hop.port)
         if sp is not None and (sp.protocol in HTTP_PROTOCOLS or sp.protocol == "AUTO") \
-                and hop.mesh.service(svc.host, hop.namespace) is not None:
+                and hop.mesh.service(svc.host, hop.namespace) is not None \
+                and in_scope(hop, svc.host, svc.namespace, hop.port)[0]:
             return True
     return any(str(p.protocol or "").upper() in HTTP_PROTOCOLS and p.number == hop.port
                for _, se in hop.mesh.service_entries.items() for p in se.spec.ports)

@@ -150,10 +150,11 @@ def route_from_sidecar(hop: Hop, target: Target, where: Located | None) -> Actio
     if where is None:
         hop.step("host", f"{target.host}: no such host (DNS fails)")
         return Action(immediate=Outcome(None, (), f"could not resolve host {target.host}"))
-    if where.external and hop.port == 80 and not hop.app_tls and select_for_sidecar(hop, [where.host], True):
+    if where.external and port80_vhost(hop, [where.host]):
         # A VS host outside the registry still gets a virtual host on port 80 (route.go
         # `separateVSHostsAndServices`: "enable VirtualService configuration to affect traffic to
-        # hosts outside of the service registry (e.g. google.com) on port 80").
+        # hosts outside of the service registry (e.g. google.com) on port 80"; TestSidecarRoutes
+        # "unknown port 80" vs "unknown port 8080").
         hop.step("host", f"{where.host} is not in the registry, but a VirtualService names it (port 80 HTTP)")
         return route_host(hop, where, [where.host], True)
     if where.external or (where.service is not None and not where.visible):
@@ -184,6 +185,16 @@ def route_from_sidecar(hop: Hop, target: Target, where: Located | None) -> Actio
     return route_host(hop, where, [where.host, hop.facts.authority.rsplit(":", 1)[0].lower()], http)
 
 
+def port80_vhost(hop: Hop, names: list[str]) -> bool:
+    """Does a VirtualService give these non-registry names a virtual host on this hop? Only on
+    port 80 (route.go `buildSidecarVirtualHostsForVirtualService`: `serviceByPort[80] = nil`), and
+    only where the sidecar has an HTTP listener on 80 to carry that route table: listeners come
+    from service ports, never from VirtualService hosts; without one the bytes go through the
+    catch-all listener as unmatched traffic."""
+    return (hop.port == 80 and not hop.app_tls and egress.http_listener(hop)
+            and select_for_sidecar(hop, names, True) is not None)
+
+
 def aliases(svc: Service, client_namespace: str) -> set[str]:
     """The domains of a Service's virtual host for a client (httproute.go `generateVirtualHostDomains`)."""
     names = {svc.host, f"{svc.name}.{svc.namespace}.svc", f"{svc.name}.{svc.namespace}"}
@@ -206,7 +217,7 @@ def by_host_header(hop: Hop, target: Target, where: Located) -> Action:
             and name in aliases(other.service, hop.namespace):
         hop.step("host", f"Host header {name} selects the virtual host of {other.host}, not {where.host}")
         return route_host(hop, other, [other.host, name], True)
-    if hop.port == 80 and select_for_sidecar(hop, [name], True) is not None:   # non-registry VS host: port 80 only
+    if port80_vhost(hop, [name]):                                              # non-registry VS host: port 80 only
         hop.step("host", f"Host header {name} selects a VirtualService's virtual host")
         return route_host(hop, where, [name], True)
     return unmatched(hop, target, where, f"Host header {name} matches no virtual host on port {hop.port}")

@@ -144,8 +144,25 @@ def test_sidecar_egress_in_scope_keeps_vs():
 
 
 def test_sidecar_outbound_policy_registry_only_blocks_out_of_scope_http():
+    # Out of scope, reviews.foo:9080 gives this sidecar no listener on 9080 (listeners come from the
+    # service ports in its egress scope), so no block_all virtual host can answer 502: the catch-all
+    # TCP chain blackholes the connection (sidecar_simulation_test.go TestPassthroughTraffic: 502
+    # only "for HTTP on HTTP" ports).
     sidecar = SIDECAR + "  outboundTrafficPolicy: {mode: REGISTRY_ONLY}\n"
     p = plan(sidecar, "{from: default/sleep, to: 'reviews.foo:9080'}")
+    assert (p.immediate.status, p.targets) == (None, ())
+    in_scope = SIDECAR.replace('"./*"', '"./*", "foo/ratings.foo.svc.cluster.local"') \
+        + "  outboundTrafficPolicy: {mode: REGISTRY_ONLY}\n"
+    ratings = """
+---
+apiVersion: v1
+kind: Service
+metadata: {name: ratings, namespace: foo}
+spec:
+  selector: {app: ratings}
+  ports: [{name: http, port: 9080}]
+"""
+    p = plan(in_scope + ratings, "{from: default/sleep, to: 'reviews.foo:9080'}")
     assert (p.immediate.status, p.targets) == (502, ())
 
 

@@ -206,6 +206,30 @@ spec:
   hosts: [httpbin.org]
   http: [{timeout: 3s, route: [{destination: {host: httpbin.org}}]}]
 """, TO_HTTPBIN_ORG, {"status": {"503": 10}, "flags": {"NC": 10}}),
+    egress("route.go: the port-80 virtual host needs an HTTP listener on 80; with none in the Sidecar's scope "
+           "the request is unmatched traffic (ALLOW_ANY passthrough)", """
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: httpbin-ext, namespace: default}
+spec:
+  hosts: [httpbin.org]
+  http: [{route: [{destination: {host: httpbin.org}}]}]
+---
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: default, namespace: default}
+spec:
+  egress: [{hosts: ["./httpbin.default.svc.cluster.local"]}]
+""", TO_HTTPBIN_ORG, {"status": {"200": 10}, "tls": {"plaintext": 10}}),
+    egress("TestPassthroughTraffic: REGISTRY_ONLY with no HTTP listener on 80 in the Sidecar's scope is reset", """
+---
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: default, namespace: default}
+spec:
+  egress: [{hosts: ["./httpbin.default.svc.cluster.local"]}]
+""", TO_HTTPBIN_ORG, {"status": {"reset": 10}}, closed=True),
     egress("route.go separateVSHostsAndServices: a non-registry VS host routed to a mesh service works", """
 ---
 apiVersion: networking.istio.io/v1
