@@ -929,6 +929,61 @@ case("TestValidateRequestAuthentication", "invalid header value in outputClaimTo
         "claim: sub}]}]", name="default"), bad())
 
 
+# ---- TestValidatePeerAuthentication -----------------------------------------------------------------
+def pa(spec: str, name: str = "default") -> str:
+    return obj("PeerAuthentication", spec, name=name)
+
+
+case("TestValidatePeerAuthentication", "empty spec", pa("{}"), CLEAN)
+case("TestValidatePeerAuthentication", "empty mtls with selector of empty labels", pa("selector: {}"), warn(""))
+case("TestValidatePeerAuthentication", "empty spec with non default name", pa("{}", name="foo"), CLEAN)
+case("TestValidatePeerAuthentication", "default name with non empty selector", pa("selector: {matchLabels: {app: httpbin}}"),
+     CLEAN)
+# (Go's empty map is a non-nil map here: the YAML writes `portLevelMtls: {}` out.)
+case("TestValidatePeerAuthentication", "empty port level mtls",
+     pa("selector: {matchLabels: {app: httpbin}}\nportLevelMtls: {}", name="foo"), bad())
+case("TestValidatePeerAuthentication", "empty selector with port level mtls", pa("portLevelMtls: {'8080': {mode: UNSET}}"),
+     bad("mesh/namespace peer authentication cannot have port level mTLS"))
+case("TestValidatePeerAuthentication", "port 0", pa("portLevelMtls: {'0': {mode: UNSET}}", name="foo"), bad())
+case("TestValidatePeerAuthentication", "unset mode", pa("mtls: {mode: UNSET}"), CLEAN)
+case("TestValidatePeerAuthentication", "port level",
+     pa("selector: {matchLabels: {app: httpbin}}\nportLevelMtls: {'8080': {mode: UNSET}}", name="port-level"), CLEAN)
+
+# ---- Test_validateExportTo (through the kind that carries exportTo) --------------------------------
+def export(kind: str, entries: str, selector: bool = False) -> str:
+    spec = {"VirtualService": f"hosts: [foo.bar]\n{BAZ}", "ServiceEntry": f"hosts: [google.com]\n{ONE_PORT}\n"
+            "resolution: DNS", "DestinationRule": "host: reviews"}[kind]
+    if selector:
+        spec += "\nworkloadSelector: {matchLabels: {app: foo}}"
+    if entries:
+        spec += f"\nexportTo: {entries}"
+    return obj(kind, spec, namespace="ns5")
+
+
+for name, kind, entries, expect in (
+        ("empty exportTo is okay", "VirtualService", "", CLEAN),
+        ("* is allowed", "VirtualService", "['*']", CLEAN),
+        (". and ns1 are allowed", "VirtualService", "['.', ns1]", CLEAN),
+        ("bunch of namespaces in exportTo is okay", "VirtualService", "[ns1, ns2, ns5]", CLEAN),
+        ("~ is allowed for service entry configs", "ServiceEntry", "['~']", CLEAN),
+        ("~ not allowed for non service entry configs", "VirtualService", "['~', ns1]", bad()),
+        (". and * together are not allowed", "VirtualService", "['.', '*']", bad()),
+        ("* and ns1 together are not allowed", "VirtualService", "['*', ns1]", bad()),
+        (". and same namespace in exportTo is not okay", "VirtualService", "['.', ns5]", bad()),
+        ("duplicate namespaces in exportTo is not okay", "VirtualService", "[ns1, ns2, ns1]", bad()),
+        ("duplicate none in service entry exportTo is not okay", "ServiceEntry", "['~', '~', ns1]", bad()),
+        ("invalid namespace names are not okay", "VirtualService", "[ns1_]", bad()),
+        ("none and other namespaces cannot be combined in service entry exportTo", "ServiceEntry", "['~', ns1]", bad())):
+    case("Test_validateExportTo", name, export(kind, entries), expect)
+for name, entries, expect in (
+        ("destination rule with workloadselector cannot have exportTo (*)", "['*']", bad()),
+        ("destination rule with workloadselector can have only exportTo (.)", "['.']", CLEAN),
+        ("destination rule with workloadselector cannot have another ns in exportTo (.)", "[somens]", bad()),
+        ("destination rule with workloadselector cannot have another ns in addition to own ns in exportTo (.)",
+         "['.', somens]", bad())):
+    case("Test_validateExportTo", name, export("DestinationRule", entries, selector=True), expect)
+
+
 # ---- the test ------------------------------------------------------------------------------------
 def _render(diags) -> str:
     return "\n".join(f"{d.level} {d.code} {d.message}" for d in diags) or "(nothing)"
