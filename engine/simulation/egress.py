@@ -105,7 +105,14 @@ def http_listener(hop: Hop) -> bool:
     """Does the sidecar have an HTTP listener on this port? Only then can the `block_all` virtual
     host answer; otherwise the catch-all TCP listener blackholes the connection. Istio opens
     0.0.0.0:<port> for every HTTP (or sniffed) port of a service the client can see: exported to
-    its namespace and inside its Sidecar's egress hosts."""
+    its namespace and inside its Sidecar's egress hosts, and for every Sidecar egress listener that
+    names an HTTP port (httproute_test.go TestSidecarOutboundHTTPRouteConfig "sidecar config port
+    that is not in any service": block_all on 9000)."""
+    sidecar = hop.mesh.sidecar_for(hop.sender.pod) if hop.sender.pod is not None and not hop.sender.gateway else None
+    for listener in sidecar.spec.egress if sidecar is not None else ():
+        if listener.port is not None and listener.port.number == hop.port \
+                and str(listener.port.protocol or "").upper() in HTTP_PROTOCOLS:
+            return True
     for svc in hop.mesh.inventory.services:
         sp = svc.port(hop.port)
         if sp is not None and (sp.protocol in HTTP_PROTOCOLS or sp.protocol == "AUTO") \

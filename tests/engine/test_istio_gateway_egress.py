@@ -230,6 +230,27 @@ metadata: {name: default, namespace: default}
 spec:
   egress: [{hosts: ["./httpbin.default.svc.cluster.local"]}]
 """, TO_HTTPBIN_ORG, {"status": {"reset": 10}}, closed=True),
+    egress("TestSidecarOutboundHTTPRouteConfig/sidecar config port that is not in any service: "
+           "an HTTP egress listener on 9000 answers REGISTRY_ONLY with block_all 502", """
+---
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: default, namespace: default}
+spec:
+  egress:
+    - {port: {number: 9000, protocol: HTTP, name: something}, hosts: ["*/httpbin.default.svc.cluster.local"]}
+    - {hosts: ["*/*"]}
+  outboundTrafficPolicy: {mode: REGISTRY_ONLY}
+""", "{from: default/sleep, to: 'http://httpbin.org:9000/', requests: 10}", {"status": {"502": 10}}),
+    egress("TestSidecarOutboundHTTPRouteConfig: no listener on 9000 without that egress port (reset)", """
+---
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: default, namespace: default}
+spec:
+  egress: [{hosts: ["*/*"]}]
+  outboundTrafficPolicy: {mode: REGISTRY_ONLY}
+""", "{from: default/sleep, to: 'http://httpbin.org:9000/', requests: 10}", {"status": {"reset": 10}}),
     egress("route.go separateVSHostsAndServices: a non-registry VS host routed to a mesh service works", """
 ---
 apiVersion: networking.istio.io/v1
