@@ -984,6 +984,98 @@ for name, entries, expect in (
     case("Test_validateExportTo", name, export("DestinationRule", entries, selector=True), expect)
 
 
+# ---- TestValidateTlsOptions (a TLS server of a Gateway; checkValidationMessage: warnings compared) ---
+def server_tls(fields: str) -> str:
+    return gateway("{hosts: [foo.bar.com], port: {number: 443, name: tls, protocol: TLS}, tls: {%s}}" % fields)
+
+
+PICARD, KHAN, RIKER, DATA = "'Captain Jean-Luc Picard'", "'Khan Noonien Singh'", "'Commander William T. Riker'", \
+    "'Lieutenant Commander Data'"
+CERT_KEY = f"serverCertificate: {PICARD}, privateKey: {KHAN}"
+TWO = f"tlsCertificates: [{{{CERT_KEY}}}, {{serverCertificate: {RIKER}, privateKey: {RIKER}}}]"
+THREE = (f"tlsCertificates: [{{{CERT_KEY}}}, {{serverCertificate: {RIKER}, privateKey: {RIKER}}}, "
+         f"{{serverCertificate: {DATA}, privateKey: {DATA}}}]")
+BOTH = f"{CERT_KEY}, tlsCertificates: [{{{CERT_KEY}}}, {{serverCertificate: {DATA}, privateKey: {DATA}}}]"
+MISSING_CERT = f"tlsCertificates: [{{privateKey: {RIKER}}}, {{serverCertificate: {RIKER}, privateKey: {RIKER}}}]"
+MISSING_KEY = f"tlsCertificates: [{{serverCertificate: {PICARD}}}, {{serverCertificate: {RIKER}, privateKey: {RIKER}}}]"
+ONE_OF = "one of credential_name, credential_names"
+for name, fields, out, warning in (
+        ("empty", "", "", ""),
+        ("simple", f"mode: SIMPLE, {CERT_KEY}", "", ""),
+        ("simple with client bundle", f"mode: SIMPLE, {CERT_KEY}, caCertificates: {RIKER}", "", ""),
+        ("simple sds with client bundle", "mode: SIMPLE, credentialName: sds-name", "", ""),
+        ("simple sds with client bundle but with server cert", f"mode: SIMPLE, {CERT_KEY}, credentialName: sds-name",
+         ONE_OF, ""),
+        ("simple no server cert", f"mode: SIMPLE, privateKey: {KHAN}", "server certificate", ""),
+        ("simple no private key", f"mode: SIMPLE, serverCertificate: {PICARD}", "private key", ""),
+        ("simple more than 2 certs", f"mode: SIMPLE, {THREE}", "", "SIMPLE TLS can support up to 2 server certificates"),
+        ("simple with both server cert and tls certs", f"mode: SIMPLE, {BOTH}", ONE_OF, ""),
+        ("simple 2 certs with missing certificate", f"mode: SIMPLE, {MISSING_CERT}", "server certificate", ""),
+        ("simple 2 certs with missing private key", f"mode: SIMPLE, {MISSING_KEY}", "private key", ""),
+        ("simple sds no server cert", f"mode: SIMPLE, privateKey: {KHAN}, credentialName: sds-name", "", ""),
+        ("simple sds no private key", f"mode: SIMPLE, serverCertificate: {PICARD}, credentialName: sds-name", "", ""),
+        ("mutual", f"mode: MUTUAL, {CERT_KEY}, caCertificates: {RIKER}", "", ""),
+        ("mutual sds", f"mode: MUTUAL, caCertificates: {RIKER}, credentialName: sds-name", "", ""),
+        ("mutual sds with credential name and server cert",
+         f"mode: MUTUAL, {CERT_KEY}, caCertificates: {RIKER}, credentialName: sds-name", ONE_OF, ""),
+        ("mutual sds with credential name and tls certs",
+         f"mode: MUTUAL, caCertificates: {RIKER}, tlsCertificates: [{{{CERT_KEY}}}], credentialName: sds-name", ONE_OF, ""),
+        ("mutual no server cert", f"mode: MUTUAL, privateKey: {KHAN}, caCertificates: {RIKER}", "server certificate", ""),
+        ("credential names and certificates", "mode: MUTUAL, serverCertificate: /etc/istio/certs/server/cert, "
+         "privateKey: /etc/istio/certs/server/key, credentialNames: [server-certs]", ONE_OF, ""),
+        ("credential names and tls certificates", "mode: MUTUAL, tlsCertificates: [{serverCertificate: "
+         "/etc/istio/certs/server/cert, privateKey: /etc/istio/certs/server/key, caCertificates: "
+         "/etc/istio/certs/server/cacert2}], credentialNames: [server-certs]", ONE_OF, ""),
+        ("only tls certificates", "mode: MUTUAL, tlsCertificates: [{serverCertificate: /etc/istio/certs/server/cert, "
+         "privateKey: /etc/istio/certs/server/key}], caCertificates: /etc/istio/certs/server/cacert2", "", ""),
+        ("mutual sds no server cert", f"mode: MUTUAL, privateKey: {KHAN}, caCertificates: {RIKER}, "
+         "credentialName: sds-name", "", ""),
+        ("mutual no client CA bundle", f"mode: MUTUAL, {CERT_KEY}", "client CA bundle", ""),
+        ("mutual no certs (server certificate)", "mode: MUTUAL", "server certificate", ""),
+        ("mutual no certs (private key)", "mode: MUTUAL", "private key", ""),
+        ("mutual no certs (client CA bundle)", "mode: MUTUAL", "client CA bundle", ""),
+        ("mutual more than 2 certs", f"mode: MUTUAL, caCertificates: {RIKER}, {THREE}", "",
+         "MUTUAL TLS can support up to 2 server certificates"),
+        ("mutual with both server cert and tls certs", f"mode: MUTUAL, caCertificates: {RIKER}, {BOTH}", ONE_OF, ""),
+        ("mutual 2 certs with missing certificate", f"mode: MUTUAL, caCertificates: {DATA}, {MISSING_CERT}",
+         "server certificate", ""),
+        ("mutual 2 certs with missing private key", f"mode: MUTUAL, caCertificates: {DATA}, {MISSING_KEY}", "private key",
+         ""),
+        ("mutual 2 certs with missing CA certificate", f"mode: MUTUAL, {TWO}", "client CA bundle", ""),
+        ("optional mutual no certs (server certificate)", "mode: OPTIONAL_MUTUAL", "server certificate", ""),
+        ("optional mutual no certs (private key)", "mode: OPTIONAL_MUTUAL", "private key", ""),
+        ("optional mutual no certs (client CA bundle)", "mode: OPTIONAL_MUTUAL", "client CA bundle", ""),
+        ("pass through sds no certs", "mode: PASSTHROUGH, credentialName: sds-name", "",
+         "PASSTHROUGH mode does not use certificates"),
+        ("pass through sds crl", "mode: PASSTHROUGH, caCrl: scrl", "", "PASSTHROUGH mode does not use certificates"),
+        ("istio_mutual no certs", "mode: ISTIO_MUTUAL", "", ""),
+        ("istio_mutual with server cert", f"mode: ISTIO_MUTUAL, serverCertificate: {PICARD}",
+         "cannot have associated server cert", ""),
+        ("istio_mutual with client bundle", f"mode: ISTIO_MUTUAL, {CERT_KEY}, caCertificates: {RIKER}",
+         "cannot have associated", ""),
+        ("istio_mutual with private key", f"mode: ISTIO_MUTUAL, privateKey: {KHAN}", "cannot have associated private key", ""),
+        ("istio_mutual with credential name", "mode: ISTIO_MUTUAL, credentialName: some-cred",
+         "cannot have associated credentialName", ""),
+        ("invalid cipher suites", "mode: SIMPLE, credentialName: sds-name, cipherSuites: [not-a-cipher-suite]", "",
+         "not-a-cipher-suite"),
+        ("valid cipher suites", "mode: SIMPLE, credentialName: sds-name, cipherSuites: [ECDHE-ECDSA-AES128-SHA]", "", ""),
+        ("cipher suites operations", "mode: SIMPLE, credentialName: sds-name, cipherSuites: [-ECDHE-ECDSA-AES128-SHA]",
+         "", ""),
+        ("duplicate cipher suites", "mode: SIMPLE, credentialName: sds-name, cipherSuites: [ECDHE-ECDSA-AES128-SHA, "
+         "ECDHE-ECDSA-AES128-SHA]", "", "ECDHE-ECDSA-AES128-SHA"),
+        ("invalid cipher suites with invalid config", "mode: SIMPLE, cipherSuites: [not-a-cipher-suite]",
+         "requires a private key", "not-a-cipher-suite"),
+        ("crl specified for SIMPLE TLS", "mode: SIMPLE, caCrl: crl", "CRL is not supported with SIMPLE TLS", ""),
+        ("crl specified for CredentialName", "mode: SIMPLE, caCrl: crl, credentialName: credential", "", ""),
+        ("mutual no server cert (message)", f"mode: MUTUAL, privateKey: {KHAN}, caCertificates: {RIKER}",
+         "MUTUAL TLS requires a server certificate", ""),
+        ("mutual no private key", f"mode: MUTUAL, serverCertificate: {KHAN}, caCertificates: {RIKER}",
+         "MUTUAL TLS requires a private key", ""),
+        ("with CredentialNames", "mode: MUTUAL, credentialNames: [credential1, credential2]", "", "")):
+    expect = bad(out) if out else warn(warning) if warning else CLEAN
+    case("TestValidateTlsOptions", name, server_tls(fields), expect)
+
+
 # ---- the test ------------------------------------------------------------------------------------
 def _render(diags) -> str:
     return "\n".join(f"{d.level} {d.code} {d.message}" for d in diags) or "(nothing)"
