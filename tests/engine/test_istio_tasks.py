@@ -305,6 +305,57 @@ ACTIONS = [
          SLEEP_HTTPBIN % (5, "/x"), {"status": {"200": 5}}),
 ]
 
+def without_end_user(matcher: str) -> str:
+    return httpbin_vs(f"""    - match: [{{withoutHeaders: {{end-user: {matcher}}}}}]
+      fault: {{abort: {{percentage: {{value: 100}}, httpStatus: 403}}}}
+      route: [{{destination: {{host: httpbin}}}}]
+    - route: [{{destination: {{host: httpbin}}}}]""")
+
+
+def as_user(value: str | None) -> str:
+    headers = "" if value is None else f", headers: {{end-user: '{value}'}}"
+    return f"{{from: default/sleep, to: 'httpbin:8000', path: /foo, requests: 5{headers}}}"
+
+
+INTEG_MATCHES = [
+    Case("integ/fault abort: httpStatus 418 at 100%", httpbin_vs("""    - fault: {abort: {percentage: {value: 100}, httpStatus: 418}}
+      route: [{destination: {host: httpbin}}]"""), SLEEP_HTTPBIN % (5, "/"), {"status": {"418": 5}, "flags": {"FI": 5}}),
+    Case("integ/catch all route short circuit the other routes (regex .*)",
+         httpbin_vs("""    - match: [{uri: {regex: ".*"}}]
+      fault: {abort: {percentage: {value: 100}, httpStatus: 418}}
+      route: [{destination: {host: httpbin}}]
+    - route: [{destination: {host: httpbin}}]"""), SLEEP_HTTPBIN % (5, "/x"), {"status": {"418": 5}}),
+    Case("integ/shifting-80: 80/10/10 across three services",
+         httpbin_vs("""    - route:
+        - {destination: {host: httpbin}, weight: 80}
+        - {destination: {host: known.default.svc.cluster.local, port: {number: 80}}, weight: 10}
+        - {destination: {host: alt-known.default.svc.cluster.local, port: {number: 80}}, weight: 10}"""),
+         SLEEP_HTTPBIN % (10000, "/"), {"status": {"200": 10000}, "to": {"httpbin": 0.8, "known": 0.1, "alt-known": 0.1}},
+         tolerance=0.02),
+    Case("integ/without headers: end-user is jason -> 200", without_end_user("{exact: jason}"), as_user("jason"),
+         {"status": {"200": 5}}),
+    Case("integ/without headers: end-user is not jason -> 403", without_end_user("{exact: jason}"), as_user("not-jason"),
+         {"status": {"403": 5}}),
+    Case("integ/without headers: no end-user header -> 403", without_end_user("{exact: jason}"), as_user(None),
+         {"status": {"403": 5}}),
+    Case("integ/without headers regex convert to present_match: jason -> 200",
+         without_end_user('{regex: "*"}'), as_user("jason"), {"status": {"200": 5}}),
+    Case("integ/without headers regex convert to present_match: empty value -> 200",
+         without_end_user('{regex: "*"}'), as_user(""), {"status": {"200": 5}}),
+    Case("integ/without headers regex convert to present_match: no header -> 403",
+         without_end_user('{regex: "*"}'), as_user(None), {"status": {"403": 5}}),
+    Case("integ/without headers regex match any string: jason -> 200",
+         without_end_user('{regex: ".*"}'), as_user("jason"), {"status": {"200": 5}}),
+    Case("integ/without headers regex match any string: empty value -> 200",
+         without_end_user('{regex: ".*"}'), as_user(""), {"status": {"200": 5}}),
+    Case("integ/without headers regex match any string: no header -> 200 (missing = empty)",
+         without_end_user('{regex: ".*"}'), as_user(None), {"status": {"200": 5}}),
+    Case("integ/retry conditions: the config is accepted and a healthy call is OK",
+         httpbin_vs("""    - route: [{destination: {host: httpbin}}]
+      retries: {attempts: 3, perTryTimeout: 2s, retryOn: "gateway-error,connect-failure,refused-stream,reset-before-request",
+                retryRemoteLocalities: true}"""), SLEEP_HTTPBIN % (5, "/"), {"status": {"200": 5}, "attempts_max": 1}),
+]
+
 MIRRORING = [
     Case("task/mirroring: 100% to v1, mirror to v2 (mirrorPercentage 100)",
          HTTPBIN_DR + httpbin_vs("""    - route: [{destination: {host: httpbin, subset: v1}, weight: 100}]
@@ -354,7 +405,7 @@ spec:
          {"status": {"200": 20}, "flags": {}}, backends="[{namespace: default, selector: {app: httpbin}, latency: 10ms}]"),
 ]
 
-ALL = REQUEST_ROUTING + TRAFFIC_SHIFTING + FAULTS + TIMEOUTS + RETRIES + ACTIONS + MIRRORING + CIRCUIT_BREAKING
+ALL = REQUEST_ROUTING + TRAFFIC_SHIFTING + INTEG_MATCHES + FAULTS + TIMEOUTS + RETRIES + ACTIONS + MIRRORING + CIRCUIT_BREAKING
 
 
 @pytest.mark.parametrize("case", ALL, ids=str)
