@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from rich.console import Group
+from rich.padding import Padding
+from rich.rule import Rule
+from rich.table import Table
 from rich.text import Text
 
 from trainer.deckfile import Card
@@ -45,14 +48,20 @@ def progress_line(progress: Progress) -> Text:
                 style="md.progress")
 
 
+def card_rule(progress: Progress) -> Rule:
+    """Each card opens under a rule with the progress on it: one card per block, in the
+    scrollback as on the screen (nothing is cleared, so the last answer stays readable)."""
+    return Rule(progress_line(progress), align="left", style="md.progress")
+
+
 def prompt_view(card: Card, prompt: Prompt, progress: Progress, source: str) -> Group:
     where = " · ".join(p for p in (card.deck, card.section, source) if p)
-    parts: list = [Text(""), progress_line(progress), Text(where, style="md.dim"),
+    parts: list = [Text(""), card_rule(progress), Text(where, style="md.dim"),
                    Text(prompt.question, style="md.question")]
     if prompt.snippet:
         parts.append(snippet_view(prompt.snippet))
-    for i, option in enumerate(prompt.options):
-        parts.append(Text.assemble((f"  {option_key(i)}) ", "md.option"), option))
+    if prompt.options:
+        parts.append(options_view(prompt.options))
     if prompt.response == KEY:
         parts.append(Text(f"{prompt.hint} · {COMMAND_KEYS}", style="md.keys"))
     elif prompt.response == LINE:
@@ -61,6 +70,16 @@ def prompt_view(card: Card, prompt: Prompt, progress: Progress, source: str) -> 
     else:
         parts.append(Text(f"space/enter reveal · {COMMAND_KEYS}", style="md.keys"))
     return Group(*parts)
+
+
+def options_view(options: tuple[str, ...] | list[str]) -> Table:
+    """`  1) text`, a long option wrapping under its own text, not under the key."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, style="md.option")
+    grid.add_column()
+    for i, option in enumerate(options):
+        grid.add_row(f"  {option_key(i)})", option)
+    return grid
 
 
 def snippet_view(snippet: str) -> Text:
@@ -89,7 +108,11 @@ def outcome_view(outcome: Outcome) -> Group:
     if outcome.detail:
         parts.append(Text(outcome.detail, style="md.dim"))
     parts.extend(Text(note, style="md.dim") for note in outcome.notes)
-    parts.append(Text.assemble(("answer: ", "md.dim"), (outcome.answer, "md.answer")))
+    if "\n" in outcome.answer:       # a list or several lines: a block under the label
+        parts.append(Text("answer:", style="md.dim"))
+        parts.append(Padding(Text(outcome.answer, style="md.answer"), (0, 0, 0, 2)))
+    else:
+        parts.append(Text.assemble(("answer: ", "md.dim"), (outcome.answer, "md.answer")))
     return Group(*parts)
 
 
