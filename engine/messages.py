@@ -103,6 +103,11 @@ MESSAGES: dict[str, Message] = dict([
        "gateway (%s) pod (%s). The request authentication must first be applied for the gateway pods to validate "
        "the JWT token and make the claims available for routing.",
        "Virtual service using JWT claim based routing without request authentication."),
+    _m("IST0150", "ExternalNameServiceTypeInvalidPortName", W,
+       "Port name for ExternalName service is invalid. Proxy may prevent tcp named ports and unmatched traffic "
+       "for ports serving TCP protocol from being forwarded correctly.",
+       "Proxy may prevent tcp named ports and unmatched traffic for ports serving TCP protocol from being "
+       "forwarded correctly for ExternalName services."),
     _m("IST0162", "GatewayPortNotDefinedOnService", W,
        "The gateway is listening on a target port (port %d) that is not defined in the Service associated with its "
        "workload instances (Pod selector %s). If you need to access the gateway port through the gateway Service, "

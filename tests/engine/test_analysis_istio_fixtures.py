@@ -36,6 +36,12 @@ EMULATED_BY = {
     "virtualservice.DestinationRuleAnalyzer": ("virtualservice.DestinationRuleAnalyzer",),
     "virtualservice.GatewayAnalyzer": ("virtualservice.GatewayAnalyzer",),
     "virtualservice.JWTClaimRouteAnalyzer": ("virtualservice.JWTClaimRouteAnalyzer",),
+    "injection.Analyzer": ("injection.Analyzer",),
+    "service.PortNameAnalyzer": ("service.PortNameAnalyzer",),
+    "deployment.ServiceAssociationAnalyzer": ("deployment.MultiServiceAnalyzer",),
+    "authz.AuthorizationPoliciesAnalyzer": ("auth.AuthorizationPoliciesAnalyzer",),
+    "destinationrule.CaCertificateAnalyzer": ("destinationrule.CaCertificateAnalyzer",),
+    "serviceentry.ProtocolAddressesAnalyzer": ("serviceentry.Analyzer",),
 }
 
 
@@ -55,6 +61,7 @@ GW_PORTS, GW_CONFLICT = "gateway.IngressGatewayPortAnalyzer", "gateway.Conflicti
 SIDECAR = "sidecar.SelectorAnalyzer"
 VS_CONFLICT, VS_HOSTS = "virtualservice.ConflictingMeshGatewayHostsAnalyzer", "virtualservice.DestinationHostAnalyzer"
 VS_RULES, VS_GATEWAYS = "virtualservice.DestinationRuleAnalyzer", "virtualservice.GatewayAnalyzer"
+CA, SE = "destinationrule.CaCertificateAnalyzer", "serviceentry.ProtocolAddressesAnalyzer"
 NOT_IN_GATEWAY = tuple(("IST0132", f"VirtualService default/{name}") for name in (
     "testing-service-02-test-01", "testing-service-02-test-02", "testing-service-02-test-03",
     "testing-service-03-test-04"))
@@ -135,6 +142,75 @@ CASES = [
     case("host defined in virtualservice not found in the gateway with ns(beta version)",
          "virtualservice_host_not_found_gateway_with_ns_prefix_beta.yaml", VS_GATEWAYS,
          ("IST0132", "VirtualService default/testing-service-01-test-01")),
+    # --- injection.Analyzer, service.PortNameAnalyzer, deployment.ServiceAssociationAnalyzer ------------
+    # (the multi-ns-1..3 namespaces of the current fixture are not in the version we could read)
+    case("istioInjection", "injection.yaml", "injection.Analyzer",
+         ("IST0102", "Namespace bar"), ("IST0103", "Pod default/noninjectedpod"), ("IST0123", "Namespace busted")),
+    case("portNameNotFollowConvention", "service-no-port-name.yaml", "service.PortNameAnalyzer",
+         ("IST0118", "Service my-namespace1/my-service1"), ("IST0118", "Service my-namespace1/my-service1"),
+         ("IST0118", "Service my-namespace2/my-service2")),
+    case("namedPort", "service-port-name.yaml", "service.PortNameAnalyzer"),
+    case("unnamedPortInSystemNamespace", "service-no-port-name-system-namespace.yaml", "service.PortNameAnalyzer"),
+    case("ExternalNameServiceTypeInvalidPortName", "incorrect-port-name-external-name-service-type.yaml",
+         "service.PortNameAnalyzer", ("IST0150", "Service nginx-ns/nginx"), ("IST0150", "Service nginx-ns2/nginx-svc2"),
+         ("IST0150", "Service nginx-ns3/nginx-svc3")),
+    case("ExternalNameServiceTypeValidPortName", "correct-port-name-external-name-service-type.yaml",
+         "service.PortNameAnalyzer"),
+    case("serviceMultipleDeployments", "deployment-multi-service.yaml", "deployment.ServiceAssociationAnalyzer",
+         ("IST0116", "Deployment bookinfo/multiple-svc-multiple-prot"),
+         ("IST0116", "Deployment bookinfo/multiple-without-port"),
+         ("IST0137", "Deployment bookinfo/conflicting-ports")),
+    case("deploymentMultiServicesInDifferentNamespace", "deployment-multi-service-different-ns.yaml",
+         "deployment.ServiceAssociationAnalyzer"),
+    case("serviceWithNoSelector", "deployment-service-no-selector.yaml", "deployment.ServiceAssociationAnalyzer"),
+    # --- authz.AuthorizationPoliciesAnalyzer ----------------------------------------------------------
+    case("authorizationpolicies", "authorizationpolicies.yaml", "authz.AuthorizationPoliciesAnalyzer",
+         ("IST0127", "AuthorizationPolicy istio-system/meshwide-httpbin-v1"),
+         ("IST0127", "AuthorizationPolicy httpbin-empty/httpbin-empty-namespace-wide"),
+         ("IST0127", "AuthorizationPolicy httpbin/httpbin-nopods"),
+         ("IST0101", "AuthorizationPolicy httpbin/httpbin-bogus-ns"),
+         ("IST0101", "AuthorizationPolicy httpbin/httpbin-bogus-ns"),
+         ("IST0101", "AuthorizationPolicy httpbin/httpbin-bogus-not-ns"),
+         ("IST0101", "AuthorizationPolicy httpbin/httpbin-bogus-not-ns"),
+         ("IST0127", "AuthorizationPolicy test-ambient/no-workload")),
+    # --- destinationrule.CaCertificateAnalyzer --------------------------------------------------------
+    case("destinationrule with no cacert, simple at destinationlevel", "destinationrule-simple-destination.yaml",
+         CA, ("IST0128", "DestinationRule default/db-tls")),
+    case("destinationrule with no cacert, mutual at destinationlevel", "destinationrule-mutual-destination.yaml",
+         CA, ("IST0128", "DestinationRule default/db-mtls")),
+    case("destinationrule with no cacert, simple at portlevel", "destinationrule-simple-port.yaml",
+         CA, ("IST0129", "DestinationRule default/db-tls")),
+    case("destinationrule with credentialname, simple at destinationlevel, no workloadSelector",
+         "destinationrule-simple-destination-credentialname.yaml", CA, ("IST0128", "DestinationRule default/db-tls")),
+    case("destinationrule with credentialname, simple at destinationlevel, workloadSelector",
+         "destinationrule-simple-destination-credentialname-selector.yaml", CA),
+    case("destinationrule with credentialname, simple at portlevel, no workloadSelector",
+         "destinationrule-simple-port-credentialname.yaml", CA, ("IST0129", "DestinationRule default/db-tls")),
+    case("destinationrule with credentialname, simple at portlevel, workloadSelector",
+         "destinationrule-simple-port-credentialname-selector.yaml", CA),
+    case("destinationrule with no cacert, mutual at portlevel", "destinationrule-mutual-port.yaml",
+         CA, ("IST0129", "DestinationRule default/db-mtls")),
+    case("destinationrule with no cacert, mutual at destinationlevel and simple at port level",
+         "destinationrule-compound-simple-mutual.yaml", CA,
+         ("IST0128", "DestinationRule default/db-mtls"), ("IST0129", "DestinationRule default/db-mtls")),
+    case("destinationrule with no cacert, simple at destinationlevel and mutual at port level",
+         "destinationrule-compound-mutual-simple.yaml", CA,
+         ("IST0129", "DestinationRule default/db-mtls"), ("IST0128", "DestinationRule default/db-mtls")),
+    case("destinationrule with both cacerts", "destinationrule-with-ca.yaml", CA),
+    # --- serviceentry.ProtocolAddressesAnalyzer, gateway.CertificateAnalyzer --------------------------
+    # (the variant with a mesh config enabling ISTIO_META_DNS_AUTO_ALLOCATE is not emulated: our
+    # Topology meshConfig has no proxyMetadata)
+    case("missing Addresses and Protocol in Service Entry", "serviceentry-missing-addresses-protocol.yaml", SE,
+         ("IST0134", "ServiceEntry default/service-entry-test-03"),
+         ("IST0134", "ServiceEntry default/service-entry-test-04"),
+         ("IST0134", "ServiceEntry default/service-entry-test-07")),
+    case("ServiceEntry Addresses Required Lowercase Protocol", "serviceentry-address-required-lowercase.yaml", SE,
+         ("IST0134", "ServiceEntry default/address-missing-lowercase")),
+    case("ServiceEntry Addresses Required Uppercase Protocol", "serviceentry-address-required-uppercase.yaml", SE,
+         ("IST0134", "ServiceEntry default/address-missing-uppercase")),
+    case("certificate duplication in Gateway", "gateway-duplicate-certificate.yaml", "gateway.CertificateAnalyzer",
+         ("IST0138", "Gateway istio-system/gateway-01-test-01"), ("IST0138", "Gateway istio-system/gateway-02-test-01"),
+         ("IST0138", "Gateway istio-system/gateway-01-test-02"), ("IST0138", "Gateway default/gateway-01-test-03")),
     case("Route Rule no effect on Ingress", "virtualservice_route_rule_no_effects_ingress.yaml", VS_HOSTS,
          ("IST0140", "VirtualService default/testing-service-01-test-01")),
 ]

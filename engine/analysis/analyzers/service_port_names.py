@@ -7,6 +7,8 @@ unknown names are reported except on the well-known ports 25, 53, 3306 and 27017
 Istio control plane (label `istio`, or `release: istio`) and Services managed by Istio's gateway
 controllers (label `gateway.istio.io/managed`) are skipped. Line: the port's `port`.
 The targetPort printed is the one the API server defaults to (the port) when none is given.
+On an ExternalName Service the same ports (and one named just `tcp`) get IST0150 instead: with no
+Service IP, routing needs SNI (io:reference/config/analysis/ist0150).
 """
 
 from __future__ import annotations
@@ -46,7 +48,9 @@ def analyze(ctx: Context) -> Iterator[Diagnostic]:
                 continue
             name = port.name or ""
             target = port.target_port if port.target_port not in (None, 0) else port.port
-            if res is None:
+            if external:
+                yield report("IST0150", res, path=f"spec.ports[{i}].port")
+            elif res is None:
                 yield messages.make("IST0118", name, port.port, str(target), origin=f"Service {svc.namespace}/{svc.name}")
             else:
                 yield report("IST0118", res, name, port.port, str(target), path=f"spec.ports[{i}].port")
