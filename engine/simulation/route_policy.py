@@ -9,7 +9,7 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from engine.resources.networking import HTTPFaultInjection, HTTPRetry, Percent
-from engine.simulation.plan import Fault, RetryPolicy
+from engine.simulation.plan import Fault, RetryPolicy, RoutePolicy
 
 DEFAULT_RETRY = RetryPolicy()          # attempts 2, connect-failure,refused-stream,unavailable,cancelled,...
 NO_RETRY = RetryPolicy(attempts=0, retry_on=frozenset())
@@ -86,3 +86,19 @@ def mirror_fraction(percentage: Percent | None, legacy_percent: int | None = Non
     if legacy_percent is not None:
         return max(0, min(100, legacy_percent)) / 100.0
     return 1.0
+
+
+TIMEOUT_HEADER = "x-envoy-upstream-rq-timeout-ms"
+
+
+def app_timeout(policy: RoutePolicy, headers: dict[str, str]) -> tuple[RoutePolicy, str]:
+    """The app can override the route timeout per request with `x-envoy-upstream-rq-timeout-ms`
+    (io:tasks/traffic-management/request-timeouts; Envoy router: the header replaces the route's
+    timeout, 0 disables it). Returns the policy and what changed ("" when nothing did)."""
+    value = headers.get(TIMEOUT_HEADER, "").strip()
+    if not value.isdigit():
+        return policy, ""
+    ms = int(value)
+    return (RoutePolicy(timeout_ms=float(ms) if ms > 0 else None, retry=policy.retry, fault=policy.fault,
+                        mirrors=policy.mirrors),
+            f"{TIMEOUT_HEADER}: {ms} sets this request's route timeout" + ("" if ms else " (0: none)"))

@@ -20,7 +20,7 @@ from engine.simulation.actions import DEFAULT_ROUTE, Action, http_action, l4_act
 from engine.simulation.hop import Hop
 from engine.simulation.matching import HttpFacts
 from engine.simulation.plan import ClusterTarget, Outcome, Plan, Request, RoutePolicy
-from engine.simulation.route_policy import NO_RETRY
+from engine.simulation.route_policy import NO_RETRY, app_timeout
 from engine.simulation.scope import in_scope
 from engine.simulation.sender import Sender, Target, authority, find_sender, parse_target, stream_headers
 from engine.simulation.targets import external_connection, service_target
@@ -99,6 +99,11 @@ def plan_hop(mesh: Mesh, sender: Sender, target: Target, stream: Stream, backend
         hop.doubt(f"{sender.ref} has pods that differ in labels, sidecar or service account: the stream is "
                   f"planned as sent from {sender.pod.name}")
     action = route_from_sidecar(hop, target, where) if sender.sidecar else bare_app(hop, target, where)
+    if sender.sidecar and hop.http and action.immediate is None:
+        policy, why = app_timeout(action.policy, hop.facts.headers)
+        if why:
+            hop.step("timeout", why)
+            action = Action(targets=action.targets, policy=policy)
     return finish(hop, request, action, sender)
 
 

@@ -124,6 +124,14 @@ FAULTS = [
          TO_RATINGS % JASON, {"status": {"500": 20}, "flags": {"FI": 20}, "attempts_max": 0}),
     Case("task/fault-injection: ratings-test-abort, other users get 200", RATINGS_DR + RATINGS_ABORT,
          TO_RATINGS % "", {"status": {"200": 20}}),
+    Case("route.go TranslateFault: delay without percentage delays nothing",
+         httpbin_vs("""    - fault: {delay: {fixedDelay: 7s}}
+      route: [{destination: {host: httpbin}}]"""),
+         SLEEP_HTTPBIN % (10, "/"), {"status": {"200": 10}, "flags": {}}),
+    Case("route.go TranslateFault: the deprecated integer delay.percent still delays",
+         httpbin_vs("""    - fault: {delay: {percent: 100, fixedDelay: 7s}}
+      route: [{destination: {host: httpbin}}]"""),
+         SLEEP_HTTPBIN % (10, "/"), {"status": {"200": 10}, "flags": {"DI": 10}, "latency_p50": 7000}),
     Case("route.go TranslateFault: abort without percentage aborts nothing",
          httpbin_vs("""    - fault: {abort: {httpStatus: 503}}
       route: [{destination: {host: httpbin}}]"""),
@@ -150,6 +158,19 @@ TIMEOUTS = [
          REVIEWS_DR + reviews_vs("    - route: [{destination: {host: reviews, subset: v2}}]"),
          PP_REVIEWS % (10, ""), {"status": {"200": 10}, "latency_p50": 2000},
          backends="[{namespace: default, selector: {app: reviews}, latency: 2s}]"),
+    Case("task/request-timeouts: the app's x-envoy-upstream-rq-timeout-ms header overrides the route timeout",
+         "", "{from: default/sleep, to: 'httpbin:8000', requests: 10, headers: {x-envoy-upstream-rq-timeout-ms: '500'}}",
+         {"status": {"504": 10}, "flags": {"UT": 10}, "latency_p50": 500},
+         backends="[{namespace: default, selector: {app: httpbin}, latency: 2s}]"),
+    Case("task/request-timeouts: the header also replaces a VirtualService timeout",
+         httpbin_vs("""    - timeout: 100ms
+      route: [{destination: {host: httpbin}}]"""),
+         "{from: default/sleep, to: 'httpbin:8000', requests: 10, headers: {x-envoy-upstream-rq-timeout-ms: '5000'}}",
+         {"status": {"200": 10}, "latency_p50": 2000},
+         backends="[{namespace: default, selector: {app: httpbin}, latency: 2s}]"),
+    Case("task/request-timeouts: a sidecar-less app has no Envoy to read the header",
+         "", "{from: legacy/sleep, to: 'httpbin.default:8000', requests: 10, headers: {x-envoy-upstream-rq-timeout-ms: '500'}}",
+         {"status": {"200": 10}}, backends="[{namespace: default, selector: {app: httpbin}, latency: 2s}]"),
     Case("task/egress-control: VS timeout 3s on httpbin.org /delay/5 -> 504 after ~3s",
          """
 ---
@@ -232,6 +253,32 @@ RETRIES = [
       route: [{destination: {host: httpbin}}]"""),
          SLEEP_HTTPBIN % (10, "/"), {"status": {"504": 10}, "flags": {"UT": 10}, "attempts_max": 1,
                                      "latency_p50": 1000},
+         backends="[{namespace: default, selector: {app: httpbin}, latency: 2s}]"),
+    Case("retry.go DefaultPolicy: a refused connection is retried twice (connect-failure) -> 503 UF,URX",
+         "", SLEEP_HTTPBIN % (10, "/"), {"status": {"503": 10}, "flags": {"UF": 10, "URX": 10}, "attempts_max": 3},
+         backends="[{namespace: default, selector: {app: httpbin}, down: true}]"),
+    Case("retry.go ConvertPolicy: attempts 0, a refused connection is final -> 503 UF",
+         httpbin_vs("""    - retries: {attempts: 0}
+      route: [{destination: {host: httpbin}}]"""),
+         SLEEP_HTTPBIN % (10, "/"), {"status": {"503": 10}, "flags": {"UF": 10}, "attempts_max": 1},
+         backends="[{namespace: default, selector: {app: httpbin}, down: true}]"),
+    Case("retry.go DefaultPolicy: an upstream reset after connect is not retried -> 503 UC",
+         "", SLEEP_HTTPBIN % (10, "/"), {"status": {"503": 10}, "flags": {"UC": 10}, "attempts_max": 1},
+         backends="[{namespace: default, selector: {app: httpbin}, resetRate: 1.0}]"),
+    Case("Envoy retry_state: retryOn reset retries an upstream reset -> 503 UC,URX after 3 tries",
+         httpbin_vs("""    - retries: {attempts: 2, retryOn: reset}
+      route: [{destination: {host: httpbin}}]"""),
+         SLEEP_HTTPBIN % (10, "/"), {"status": {"503": 10}, "flags": {"UC": 10, "URX": 10}, "attempts_max": 3},
+         backends="[{namespace: default, selector: {app: httpbin}, resetRate: 1.0}]"),
+    Case("Envoy retry_state: retriable-4xx retries 409 only",
+         httpbin_vs("""    - retries: {attempts: 2, retryOn: retriable-4xx}
+      route: [{destination: {host: httpbin}}]"""),
+         SLEEP_HTTPBIN % (10, "/"), {"status": {"409": 10}, "flags": {"URX": 10}, "attempts_max": 3},
+         backends="[{namespace: default, selector: {app: httpbin}, errorRate: 1.0, errorStatus: 409}]"),
+    Case("Envoy retry_state: per-try timeout retried with 5xx ends 504 UT,URX",
+         httpbin_vs("""    - retries: {attempts: 2, perTryTimeout: 1s, retryOn: 5xx}
+      route: [{destination: {host: httpbin}}]"""),
+         SLEEP_HTTPBIN % (10, "/"), {"status": {"504": 10}, "flags": {"UT": 10, "URX": 10}, "attempts_max": 3},
          backends="[{namespace: default, selector: {app: httpbin}, latency: 2s}]"),
     Case("retries stay in the weighted subset chosen for the request",
          HTTPBIN_DR + httpbin_vs("""    - retries: {attempts: 2, retryOn: 5xx}
