@@ -47,6 +47,7 @@ KINDS: tuple[KindInfo, ...] = (
     KindInfo("", "Namespace", ("v1",), kube.NamespaceSpec, namespaced=False),
     KindInfo("", "Service", ("v1",), kube.ServiceSpec),
     KindInfo("", "Pod", ("v1",), kube.PodSpec),
+    KindInfo("", "Node", ("v1",), kube.NodeSpec, namespaced=False),
     KindInfo("apps", "Deployment", ("v1",), kube.WorkloadSpec),
     KindInfo("apps", "StatefulSet", ("v1",), kube.WorkloadSpec),
     KindInfo("apps", "ReplicaSet", ("v1",), kube.WorkloadSpec),

@@ -46,6 +46,7 @@ class PodSpec:
     service_account_name: str | None = None
     containers: tuple[Container, ...] = ()
     host_network: bool | None = None
+    node_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,14 @@ class WorkloadSpec:
     replicas: int | None = None
     selector: LabelSelectorK8s | None = None
     template: PodTemplate | None = None
+
+
+@dataclass(frozen=True)
+class NodeSpec:
+    """A Node matters only through its labels (topology region/zone, which Istio adds to the labels of
+    the pods scheduled on it); its spec is accepted as-is."""
+
+    OPEN = True
 
 
 @dataclass(frozen=True)

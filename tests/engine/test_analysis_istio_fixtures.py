@@ -24,7 +24,7 @@ from engine.config import load_config
 
 FIXTURES = Path(__file__).parent / "fixtures" / "analysis"
 
-# Istio analyzer (Metadata().Name) -> the meshdrill analyzers that emulate it.
+# Istio analyzer, by the Go type analyzers_test.go names -> the meshdrill analyzers that emulate it.
 EMULATED_BY = {
     "deprecation.FieldAnalyzer": ("deprecation.DeprecationAnalyzer",),
     "gateway.IngressGatewayPortAnalyzer": ("gateway.IngressGatewayPortAnalyzer",),
@@ -42,6 +42,7 @@ EMULATED_BY = {
     "authz.AuthorizationPoliciesAnalyzer": ("auth.AuthorizationPoliciesAnalyzer",),
     "destinationrule.CaCertificateAnalyzer": ("destinationrule.CaCertificateAnalyzer",),
     "serviceentry.ProtocolAddressesAnalyzer": ("serviceentry.Analyzer",),
+    "destinationrule.PodNotSelectedAnalyzer": ("destinationrule.SubsetSelectPodAnalyzer",),
 }
 
 
@@ -62,6 +63,7 @@ SIDECAR = "sidecar.SelectorAnalyzer"
 VS_CONFLICT, VS_HOSTS = "virtualservice.ConflictingMeshGatewayHostsAnalyzer", "virtualservice.DestinationHostAnalyzer"
 VS_RULES, VS_GATEWAYS = "virtualservice.DestinationRuleAnalyzer", "virtualservice.GatewayAnalyzer"
 CA, SE = "destinationrule.CaCertificateAnalyzer", "serviceentry.ProtocolAddressesAnalyzer"
+PODS = "destinationrule.PodNotSelectedAnalyzer"
 NOT_IN_GATEWAY = tuple(("IST0132", f"VirtualService default/{name}") for name in (
     "testing-service-02-test-01", "testing-service-02-test-02", "testing-service-02-test-03",
     "testing-service-03-test-04"))
@@ -211,6 +213,14 @@ CASES = [
     case("certificate duplication in Gateway", "gateway-duplicate-certificate.yaml", "gateway.CertificateAnalyzer",
          ("IST0138", "Gateway istio-system/gateway-01-test-01"), ("IST0138", "Gateway istio-system/gateway-02-test-01"),
          ("IST0138", "Gateway istio-system/gateway-01-test-02"), ("IST0138", "Gateway default/gateway-01-test-03")),
+    # --- destinationrule.PodNotSelectedAnalyzer (Metadata name destinationrule.SubsetSelectPodAnalyzer) ---
+    case("DestinationRuleWithFakeHost", "destinationrule-with-fake-host.yaml", PODS,
+         ("IST0174", "DestinationRule default/fake-host")),
+    case("DestinationRuleSubsetsNotSelectPods", "destinationrule-subsets-not-select-pods.yaml", PODS,
+         ("IST0173", "DestinationRule default/subsets-not-select-pods")),
+    case("DestinationRuleSubsetsWithTopologyLabels", "destinationrule-subsets-with-topology-labels.yaml", PODS),
+    case("DestinationRuleEmptyTopologyLabels", "destinationrule-empty-topology-labels.yaml", PODS,
+         ("IST0173", "DestinationRule default/empty-topology-labels")),
     case("Route Rule no effect on Ingress", "virtualservice_route_rule_no_effects_ingress.yaml", VS_HOSTS,
          ("IST0140", "VirtualService default/testing-service-01-test-01")),
 ]
