@@ -4,9 +4,10 @@ This is what the kube-apiserver decides before Istio's webhook sees anything: is
 apiVersion/kind served, is the object well-formed (metadata.name, strict fields, types,
 enums, required fields, durations, oneOf). An object with such an error is rejected and
 takes no further part, as on a real cluster; all its errors are reported, not the first.
-One exception: an object that breaks only value rules (CEL, formats, minimums, oneOf) still
-decodes into a typed resource, kept apart in `schema_rejected`, because `istioctl analyze` does
-not run the CRD schema and would show Istio's webhook verdict on it.
+One exception: an object whose spec breaks only value rules (CEL, formats, minimums, oneOf) or
+leaves a required field out still decodes into a typed resource (a missing field is absent, as
+Go's zero value is), kept apart in `schema_rejected`, because `istioctl analyze` does not run the
+CRD schema and would show Istio's webhook verdict on it.
 """
 
 from __future__ import annotations
@@ -44,8 +45,9 @@ _FRAGMENTS: tuple[tuple[frozenset, str], ...] = (
 )
 
 
-# Problem kinds that leave a well-typed object: the value breaks a CEL/format/minimum/oneOf rule.
-_VALUE_RULES = frozenset({"invalid"})
+# Problem kinds that leave a well-typed spec: a value breaks a CEL/format/minimum/oneOf rule, or a
+# required field is absent. Unknown fields, wrong types and enums do not decode (nor parse in istioctl).
+_VALUE_RULES = frozenset({"invalid", "required"})
 
 
 @dataclass
@@ -140,7 +142,8 @@ def _decode_object(doc: Document, data: dict, prefix: str, order: int, default_n
         sink.append(messages.make(_PROBLEM_CODE[problem.kind], problem.message, layer=Layer.SCHEMA,
                                   origin=origin, file=doc.file, line=doc.line_of(at(problem.path)),
                                   path=problem.path))
-    if any(p.kind not in _VALUE_RULES for p in problems) or (problems and info.group == kinds.MESHDRILL):
+    if any(p.kind not in _VALUE_RULES or not p.path.startswith(info.spec_field) for p in problems) \
+            or (problems and info.group == kinds.MESHDRILL):
         return None, False
     if not info.simulated and not problems:
         sink.append(messages.make("MD0011", f"{kind} is loaded and checked for its apiVersion and metadata, "

@@ -1076,6 +1076,72 @@ for name, fields, out, warning in (
     case("TestValidateTlsOptions", name, server_tls(fields), expect)
 
 
+# ---- TestValidateGateway / TestValidateServer / TestValidateServerPort -----------------------------
+def expect_of(out: str, warning: str = "") -> Expect:
+    """checkValidationMessage: an error containing `out`, else exactly the warning (or none)."""
+    return bad(out) if out else warn(warning) if warning else CLEAN
+
+
+for name, servers, out, warning in (
+        ("empty", "", "server", ""),
+        ("happy domain", "{hosts: [foo.bar.com], port: {name: name1, number: 7, protocol: http}}", "", ""),
+        ("happy multiple servers", "{hosts: [foo.bar.com], port: {name: name1, number: 7, protocol: http}}", "", ""),
+        ("happy k8s gateway-api server with no attached routes",
+         "{hosts: [~/foo.bar.com], port: {name: name1, number: 7, protocol: http}}", "invalid namespace value", ""),
+        ("invalid port", "{hosts: [foo.bar.com], port: {name: name1, number: 66000, protocol: http}}", "port", ""),
+        ("duplicate port names", "{hosts: [foo.bar.com], port: {name: foo, number: 80, protocol: http}}, "
+         "{hosts: [scooby.doo.com], port: {name: foo, number: 8080, protocol: http}}", "port names", ""),
+        ("invalid domain", "{hosts: [foo.*.bar.com], port: {number: 7, protocol: http}}", "domain", ""),
+        ("valid httpsRedirect", "{hosts: [bar.com], port: {name: http, number: 80, protocol: http}, "
+         "tls: {httpsRedirect: true}}", "", ""),
+        ("invalid https httpsRedirect", "{hosts: [bar.com], port: {name: https, number: 80, protocol: https}, "
+         "tls: {httpsRedirect: true}}", "", "tls.httpsRedirect should only be used with http servers"),
+        ("invalid partial wildcard", "{hosts: ['*bar.com'], port: {name: tls, number: 443, protocol: tls}, "
+         "tls: {mode: ISTIO_MUTUAL}}", 'partial wildcard "*bar.com" not allowed', "")):
+    case("TestValidateGateway", name, obj("Gateway", f"servers: [{servers}]" if servers else "{}"), expect_of(out, warning))
+
+HTTP7 = "port: {number: 7, name: http, protocol: http}"
+for name, server, out in (
+        ("empty (host)", "{}", "host"),
+        ("empty (port)", "{}", "port"),
+        ("happy", f"{{hosts: [foo.bar.com], {HTTP7}}}", ""),
+        ("happy ip", f"{{hosts: [1.1.1.1], {HTTP7}}}", ""),
+        ("happy ns/name", f"{{hosts: [ns1/foo.bar.com], {HTTP7}}}", ""),
+        ("happy */name", f"{{hosts: ['*/foo.bar.com'], {HTTP7}}}", ""),
+        ("happy ./name", f"{{hosts: [./foo.bar.com], {HTTP7}}}", ""),
+        ("invalid ~/name", f"{{hosts: [~/foo.bar.com], {HTTP7}}}", "namespace"),
+        ("invalid domain ns/name format", f"{{hosts: [ns1/foo.*.bar.com], {HTTP7}}}", "domain"),
+        ("invalid domain", f"{{hosts: [foo.*.bar.com], {HTTP7}}}", "domain"),
+        ("invalid short name host", f"{{hosts: [foo], {HTTP7}}}", "short names"),
+        ("invalid port", "{hosts: [foo.bar.com], port: {number: 66000, name: http, protocol: http}}", "port"),
+        ("invalid tls options", "{hosts: [foo.bar.com], port: {number: 1, name: http, protocol: http}, tls: {mode: SIMPLE}}",
+         "TLS"),
+        ("no tls on HTTPS", "{hosts: [foo.bar.com], port: {number: 10000, name: https, protocol: https}}", "must have TLS"),
+        ("tls on HTTP", "{hosts: [foo.bar.com], port: {number: 10000, name: http, protocol: http}, tls: {mode: SIMPLE}}",
+         "cannot have TLS"),
+        ("tls redirect on HTTP", "{hosts: [foo.bar.com], port: {number: 10000, name: http, protocol: http}, "
+         "tls: {httpsRedirect: true}}", ""),
+        ("bind ip", f"{{hosts: [foo.bar.com], {HTTP7}, bind: 127.0.0.1}}", ""),
+        ("bind unix path with invalid port", f"{{hosts: [foo.bar.com], {HTTP7}, bind: 'unix://@foobar'}}",
+         "port number must be 0 for unix domain socket"),
+        ("bind unix path", "{hosts: [foo.bar.com], port: {number: 0, name: http, protocol: http}, bind: 'unix://@foobar'}",
+         ""),
+        ("bind bad ip", "{hosts: [foo.bar.com], port: {number: 0, name: http, protocol: http}, bind: foo.bar}",
+         "foo.bar is not a valid IP")):
+    case("TestValidateServer", name, gateway(server), bad(out) if out else OK)
+
+for name, port, bind, out in (
+        ("empty (invalid protocol)", "{}", "", "invalid protocol"),
+        ("empty (port name)", "{}", "", "port name"),
+        ("happy", "{protocol: http, number: 1, name: Henry}", "", ""),
+        ("invalid protocol", "{protocol: kafka, number: 1, name: Henry}", "", "invalid protocol"),
+        ("invalid number", "{protocol: http, number: 1073741824, name: http}", "", "port number"),
+        ("name, no number", "{protocol: http, number: 0, name: Henry}", "", "port number"),
+        ("name, no number, uds", "{protocol: http, number: 0, name: Henry}", "uds:///tmp", "port number")):
+    server = f"{{hosts: [foo.bar.com], port: {port}" + (f", bind: '{bind}'" if bind else "") + "}"
+    case("TestValidateServerPort", name, gateway(server), bad(out) if out else OK)
+
+
 # ---- the test ------------------------------------------------------------------------------------
 def _render(diags) -> str:
     return "\n".join(f"{d.level} {d.code} {d.message}" for d in diags) or "(nothing)"
