@@ -151,3 +151,31 @@ def test_handwritten_variant(case):
     exercise = next(e for e in EXERCISES if e.id == case["exercise"])
     g = grade(exercise, [("variant.yaml", case["yaml"])])
     assert g.passed == case["passes"], f"{case['why']}\n{report(g)}"
+
+
+# ---- self-contained prompts: the sheet names every label the reference solution selects on ------
+
+def _selected_labels(doc: dict) -> dict:
+    spec = doc.get("spec") or {}
+    selector = spec.get("selector") or {}
+    if doc.get("kind") == "Gateway":
+        return dict(selector)
+    return dict(selector.get("matchLabels") or {}) | dict((spec.get("workloadSelector") or {}).get("labels") or {})
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_the_sheet_names_the_labels_the_solution_selects(exercise):
+    """A learner writes selectors from `exercise show` alone: each label the solution uses is on it."""
+    import io
+
+    from rich.console import Console
+
+    from engine.grading.grader import start_of
+    from trainer.render.grade import sheet_view
+
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(sheet_view(exercise, start_of(exercise)))
+    sheet = console.export_text()
+    for doc in documents(exercise.solution):
+        for key, value in _selected_labels(doc).items():
+            assert f"{key}={value}" in sheet or f"{key}: {value}" in sheet, f"{doc['kind']} selects {key}={value}"

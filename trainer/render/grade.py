@@ -106,7 +106,9 @@ def _topology_lines(topo) -> list[Text]:
                           for p in svc.ports)
         pods = []
         for w in svc.workloads:
-            labels = ",".join(f"{k}={v}" for k, v in w.labels.items()) or "-"
+            # Pods carry app=<service> (the Service's selector) besides their own labels; answers
+            # select them by it (PeerAuthentication, AuthorizationPolicy), so the sheet says so.
+            labels = ",".join(f"{k}={v}" for k, v in ({"app": svc.name} | dict(w.labels)).items())
             sidecar = w.sidecar if w.sidecar is not None else injected.get(ns)
             pods.append(f"{labels} ×{w.replicas if w.replicas is not None else 1}"
                         + ("" if sidecar else " no sidecar"))
