@@ -1142,6 +1142,63 @@ for name, port, bind, out in (
     case("TestValidateServerPort", name, gateway(server), bad(out) if out else OK)
 
 
+# ---- virtualservice_test.go: delegation (TestValidateChainingVirtualService & co) -------------------
+DELEGATE = "delegate: {name: test, namespace: test}"
+for name, spec, expect in (
+        ("root simple", f"hosts: [foo.bar]\ngateways: [test-gateway]\nhttp: [{{{DELEGATE}}}]", OK),
+        ("root applies to sidecar with delegate", f"hosts: [foo.bar]\nhttp: [{{{DELEGATE}}}]", OK),
+        ("root with delegate and destination in one route",
+         f"hosts: [foo.bar]\nhttp: [{{{DELEGATE}, route: [{{destination: {{host: foo.baz}}}}]}}]", bad()),
+        ("delegate with no destination", "http: [{}]", bad()),
+        ("delegate with delegate", f"http: [{{{DELEGATE}}}]", bad()),
+        ("delegate with TCP route", "tcp: [{route: [{destination: {host: foo.baz}}]}]", bad()),
+        ("delegate with gateway", "gateways: [test]\nhttp: [{route: [{destination: {host: foo.baz}}]}]", bad()),
+        ("delegate with sourceNamespace",
+         "http: [{match: [{sourceNamespace: test}], route: [{destination: {host: foo.baz}}]}]", OK)):
+    case("TestValidateChainingVirtualService", name, vs(spec), expect)
+
+REDIRECT = "redirect: {uri: /, authority: foo.biz}"
+for name, body, expect in (
+        ("simple", DELEGATE, OK),
+        ("route and delegate conflict", f"route: [{{destination: {{host: foo.baz}}}}], {DELEGATE}", bad()),
+        ("redirect and delegate conflict", f"redirect: {{uri: /lerp, authority: foo.biz}}, {DELEGATE}", bad()),
+        ("prefix header match", f"{DELEGATE}, match: [{{headers: {{header: {{prefix: test}}}}}}]", OK),
+        ("exact header match", f"{DELEGATE}, match: [{{headers: {{header: {{exact: test}}}}}}]", OK),
+        ("regex header match", f"{DELEGATE}, match: [{{headers: {{header: {{regex: test}}}}}}]", OK),
+        ("regex uri match", f"{DELEGATE}, match: [{{uri: {{regex: test}}}}]", OK),
+        ("prefix uri match", f"{DELEGATE}, match: [{{uri: {{prefix: test}}}}]", OK),
+        ("exact uri match", f"{DELEGATE}, match: [{{uri: {{exact: test}}}}]", OK),
+        ("prefix queryParams match", f"{DELEGATE}, match: [{{queryParams: {{q: {{prefix: test}}}}}}]", OK),
+        ("exact queryParams match", f"{DELEGATE}, match: [{{queryParams: {{q: {{exact: test}}}}}}]", OK),
+        ("regex queryParams match", f"{DELEGATE}, match: [{{headers: {{q: {{regex: test}}}}}}]", OK),
+        ("empty regex match in method", f"match: [{{method: {{regex: ''}}}}], {REDIRECT}", bad()),
+        ("empty regex match in uri", f"match: [{{uri: {{regex: ''}}}}], {REDIRECT}", bad()),
+        ("empty regex match in query", f"match: [{{queryParams: {{q: {{regex: ''}}}}}}], {REDIRECT}", bad()),
+        ("empty regex match in scheme", f"match: [{{scheme: {{regex: ''}}}}], {REDIRECT}", bad())):
+    case("TestValidateRootHTTPRoute", name, vs(f"hosts: [foo.bar]\nhttp: [{{{body}}}]"), expect)
+
+FOO_BAZ = "route: [{destination: {host: foo.baz}}]"
+for name, body, expect in (
+        ("empty", "", bad()),
+        ("simple", FOO_BAZ, OK),
+        ("no destination", "route: [{destination: null}]", bad()),
+        ("weighted", SOUTH_EAST % (25, 75), OK),
+        ("total weight > 100", SOUTH_EAST % (55, 50), OK),
+        ("total weight < 100", SOUTH_EAST % (49, 50), OK),
+        ("simple redirect", "redirect: {uri: /lerp, authority: foo.biz}", OK),
+        ("conflicting redirect and route", f"{FOO_BAZ}, redirect: {{uri: /lerp, authority: foo.biz}}", bad()),
+        ("empty header name - request add", "route: [{destination: {host: foo.baz}, headers: {request: {add: {'': value}}}}]",
+         bad()),
+        ("empty header name - response remove",
+         "route: [{destination: {host: foo.baz}, headers: {response: {remove: ['']}}}]", bad()),
+        ("nil match", ROUTE, OK),
+        ("invalid mirror percent", f"mirrorPercent: 101, {ROUTE}", bad()),
+        ("invalid mirror percentage", f"mirrorPercentage: {{value: 101}}, {ROUTE}", bad()),
+        ("valid mirror percentage", f"mirrorPercentage: {{value: 1}}, {ROUTE}", OK),
+        ("delegate route with delegate", DELEGATE, bad())):
+    case("TestValidateDelegateHTTPRoute", name, vs(f"http: [{{{body}}}]"), expect)
+
+
 # ---- the test ------------------------------------------------------------------------------------
 def _render(diags) -> str:
     return "\n".join(f"{d.level} {d.code} {d.message}" for d in diags) or "(nothing)"
