@@ -84,6 +84,11 @@ def _section_cards(section: Section, result: BuildResult) -> list[Card]:
     while i < len(blocks):
         block = blocks[i]
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        if block.unclosed:     # everything after it is swallowed: say where, build nothing from it
+            skip(block, "code block never closed, so the rest of the notes reads as code: add its "
+                        "closing ``` line")
+            i += 1
+            continue
         lead = _lead_in(block)
         if lead and nxt is not None and nxt.kind in ("list", "quote", "code", "paragraph"):
             made = make.answer_block(lead, nxt, labelled=block.inline.all_bold)

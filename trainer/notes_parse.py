@@ -50,6 +50,7 @@ class Block:
     rows: tuple[tuple[str, ...], ...] = ()  # table: header row first
     code: str = ""
     lang: str = ""
+    unclosed: bool = False  # a code fence with no closing fence: it swallowed the rest of the notes
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ def parse_notes(text: str) -> list[Section]:
 
     text = repair(text)
     tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    lines = text.splitlines()
     sections: list[Section] = []
     title, level, line, chapter, marker = "", 0, 1, "", ""
     blocks: list[Block] = []
@@ -100,14 +102,14 @@ def parse_notes(text: str) -> list[Section]:
             blocks = []
             i += 3
             continue
-        block, i = _block(tokens, i)
+        block, i = _block(tokens, i, lines)
         if block is not None:
             blocks.append(block)
     sections.append(Section(title, level, line, chapter, tuple(blocks), marker))
     return [s for s in sections if s.title or s.blocks]
 
 
-def _block(tokens, i: int) -> tuple[Block | None, int]:
+def _block(tokens, i: int, lines: list[str]) -> tuple[Block | None, int]:
     tok = tokens[i]
     line = tok.map[0] + 1 if tok.map else 0
     if tok.type == "paragraph_open":
@@ -117,7 +119,8 @@ def _block(tokens, i: int) -> tuple[Block | None, int]:
             return Block("table", line, rows=table), i + 3
         return Block("paragraph", line, inline=_inline(inline)), i + 3
     if tok.type in ("fence", "code_block"):
-        return Block("code", line, code=tok.content, lang=tok.info.strip().lower()), i + 1
+        return Block("code", line, code=tok.content, lang=tok.info.strip().lower(),
+                     unclosed=tok.type == "fence" and not _closes(tok, lines)), i + 1
     end = _close(tokens, i)
     if tok.type == "blockquote_open":
         parts = [_inline(t) for t in tokens[i:end] if t.type == "inline"]
@@ -127,6 +130,12 @@ def _block(tokens, i: int) -> tuple[Block | None, int]:
     if tok.type == "table_open":
         return Block("table", line, rows=_table_rows(tokens[i:end])), end + 1
     return None, (end + 1 if end > i else i + 1)  # hr, html: nothing to learn from
+
+
+def _closes(fence, lines: list[str]) -> bool:
+    """The fence's last line is a closing fence (CommonMark lets an unclosed one run to the end)."""
+    last = lines[fence.map[1] - 1].strip() if fence.map and fence.map[1] - 1 > fence.map[0] else ""
+    return last.startswith(fence.markup) and not last.strip(fence.markup[0])
 
 
 def _close(tokens, i: int) -> int:

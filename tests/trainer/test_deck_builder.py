@@ -166,3 +166,12 @@ def test_builder_never_crashes_on_arbitrary_markdown(notes):
     assert len(ids) == len(set(ids))
     for card in result.cards:
         assert card.id and card.type in ("basic", "cloze", "yaml") and (card.front or card.text)
+
+
+def test_a_closed_fence_at_the_very_end_is_not_reported_as_unclosed():
+    from trainer.notes_parse import parse_notes
+
+    blocks = [b for s in parse_notes("## A\n\n```yaml\nkind: x\n```") for b in s.blocks]
+    assert [(b.kind, b.unclosed) for b in blocks] == [("code", False)]
+    blocks = [b for s in parse_notes("## A\n\n~~~\nx\n~~~~\n\n```\nopen") for b in s.blocks]
+    assert [(b.kind, b.unclosed) for b in blocks] == [("code", False), ("code", True)]

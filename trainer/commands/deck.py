@@ -17,7 +17,7 @@ def deck() -> None:
     """Build, check, list, export and import card decks."""
 
 
-@deck.command()
+@deck.command(short_help="Build a deck from Markdown notes; report what did not become a card.")
 @click.argument("notes", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the deck here (default: standard output).")
@@ -46,9 +46,9 @@ def build(notes: Path, output: Path | None, update: Path | None, deck_id: str | 
     else:
         out = dump_deck(deck_id, title or _first_heading(text) or deck_id, str(notes), result.cards)
         _write(output, out)
-        click.echo(f"{len(result.cards)} cards built from {notes}", err=True)
+        click.echo(f"{_count(len(result.cards), 'card')} built from {notes}", err=True)
     if result.skipped:
-        click.echo(f"{len(result.skipped)} parts of the notes did not become cards:", err=True)
+        click.echo(f"{_count(len(result.skipped), 'part')} of the notes did not become cards:", err=True)
         for skipped in result.skipped:
             click.echo(f"  {notes}:{skipped}", err=True)
 
@@ -77,7 +77,7 @@ def check(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     click.echo(f"ok: {len(targets)} deck file(s), {cards} cards")
 
 
-@deck.command(name="list")
+@deck.command(name="list", short_help="The decks the quiz uses: shipped ones and yours.")
 @pass_app
 def list_decks(app: App) -> None:
     """List the decks the quiz uses: shipped ones and yours (in the data folder's decks/)."""
@@ -114,7 +114,7 @@ def export(app: App, deck_ref: str, fmt: str, output: Path | None) -> None:
     _write(output, text)
 
 
-@deck.command(name="import")
+@deck.command(name="import", short_help="Make a deck from a CSV/TSV (Anki text) or Markdown file.")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the deck here (default: standard output).")
@@ -137,7 +137,7 @@ def import_(source: Path, output: Path | None, deck_id: str | None, title: str |
         raise TrainerError(f"{source}: cannot import a {source.suffix or 'suffix-less'} file",
                            hint="use .csv, .tsv, .txt (Anki text export) or .md notes")
     _write(output, dump_deck(deck_id, title or _first_heading(text) or deck_id, str(source), cards))
-    click.echo(f"{len(cards)} cards imported from {source}", err=True)
+    click.echo(f"{_count(len(cards), 'card')} imported from {source}", err=True)
     for part in skipped:
         click.echo(f"  not a card: {source}:{part}", err=True)
 
@@ -173,6 +173,10 @@ def _write(path: Path | None, text: str) -> None:
         click.echo(text, nl=False)
     else:
         path.write_text(text, encoding="utf-8")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _report_mojibake(path: Path, text: str) -> None:

@@ -111,3 +111,15 @@ def test_the_deck_command_imports_its_heavy_libraries_lazily():
             "print(','.join(m for m in ('genanki', 'markdown_it', 'yaml', 'engine.config') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_build_says_where_a_code_block_was_never_closed_and_makes_no_card_of_it(tmp_path):
+    notes = tmp_path / "broken.md"
+    notes.write_text("# Broken\n\n## 1. Routing\n\n* VirtualService = routing rules\n\n```yaml\nkind: x\n\n"
+                     "## 2. Later\n\n* everything after the fence is code now\n", encoding="utf-8")
+    result = run(tmp_path, "build", str(notes), "-o", str(tmp_path / "deck.yaml"))
+    assert result.exit_code == 0, result.output
+    assert "1 card built from" in result.output and "1 part of the notes did not become cards:" in result.output
+    assert (f"{notes}:7: [1. Routing] code: code block never closed, so the rest of the notes reads as code: "
+            "add its closing ``` line") in result.output
+    assert [c.type for c in load_deck(tmp_path / "deck.yaml").cards] == ["basic"]
