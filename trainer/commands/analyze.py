@@ -15,7 +15,7 @@ EXIT_ANALYZER_FOUND_ISSUES = 79      # istioctl/cmd/sysexits.go ExitAnalyzerFoun
 LEVELS = ("Error", "Warning", "Info")
 
 
-@click.command()
+@click.command(short_help="What kubectl apply would reject and istioctl analyze reports.")
 @click.option("-f", "--filename", "paths", multiple=True, required=True, metavar="PATH",
               help="File, folder (recursive *.yaml|*.yml) or - for stdin; repeatable.")
 @click.option("-o", "--output", "fmt", type=click.Choice(["log", "json", "yaml"]), default="log",

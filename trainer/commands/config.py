@@ -23,7 +23,7 @@ def _save(app: App, key: str, value: str | None) -> None:
         app.close()
 
 
-@config.command("exam-date")
+@config.command("exam-date", short_help="Cap every interval at an exam date ('none' clears it).")
 @click.argument("day", metavar="YYYY-MM-DD|none")
 @pass_app
 def exam_date(app: App, day: str) -> None:
@@ -36,11 +36,15 @@ def exam_date(app: App, day: str) -> None:
         parsed = date.fromisoformat(day)
     except ValueError:
         raise click.BadParameter(f"{day!r} is not a date like 2027-03-01", param_hint="DAY")
+    today = app.now().astimezone(app.tz).date()
+    if parsed < today:     # a past cap would be ignored by the scheduler: say so now
+        raise click.BadParameter(f"{parsed.isoformat()} is in the past (today is {today.isoformat()}); "
+                                 "give the coming exam's date, or 'none'", param_hint="DAY")
     _save(app, "exam_date", parsed.isoformat())
     click.echo(f"exam date: {parsed.isoformat()} (intervals end by then)")
 
 
-@config.command()
+@config.command(short_help="Desired retention, 0.70-0.99 (default 0.9).")
 @click.argument("value", type=click.FloatRange(0.7, 0.99))
 @pass_app
 def retention(app: App, value: float) -> None:

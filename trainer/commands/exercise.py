@@ -14,7 +14,7 @@ def exercise() -> None:
     """Hands-on Istio exercises, graded by a simulated mesh."""
 
 
-@exercise.command("list")
+@exercise.command("list", short_help="The exercises, easiest first, with your status.")
 @click.option("--topic", "-t", metavar="TOPIC", help="Only exercises with this topic (e.g. mtls, retries).")
 @click.option("--level", "-l", type=click.IntRange(1, 5), metavar="N", help="Only exercises of level N (1-5).")
 @pass_app
@@ -37,7 +37,7 @@ def list_(app: App, topic: str | None, level: int | None) -> None:
     app.out.print(list_view(chosen, status))
 
 
-@exercise.command()
+@exercise.command(short_help="The task: prompt, cluster, traffic, checks and starter.")
 @click.argument("exercise_id", metavar="ID")
 @pass_app
 def show(app: App, exercise_id: str) -> None:
@@ -50,7 +50,7 @@ def show(app: App, exercise_id: str) -> None:
     app.out.print(sheet_view(chosen, start_of(chosen)))
 
 
-@exercise.command()
+@exercise.command(short_help="Work on an exercise: edit, grade, retry, hints.")
 @click.argument("exercise_id", metavar="ID")
 @pass_app
 @click.pass_context

@@ -15,7 +15,7 @@ EXIT_FAIL = 1
 EXIT_BAD_INPUT = 2
 
 
-@click.command()
+@click.command(short_help="Grade an answer file for an exercise (exit 0 pass, 1 fail).")
 @click.argument("exercise_id", metavar="ID")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("-o", "--output", type=click.Choice(["table", "json"]), default="table", show_default=True,

@@ -9,7 +9,7 @@ from trainer.app import App, pass_app
 EXIT_INTERRUPTED = 130
 
 
-@click.command()
+@click.command(short_help="Today's reviews and new cards (plain `meshdrill` runs it).")
 @click.option("--deck", "-d", metavar="DECK", help="Only cards from this deck id.")
 @click.option("--limit", "-n", type=click.IntRange(min=1), metavar="N",
               help="At most N cards and exercises this session.")

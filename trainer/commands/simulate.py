@@ -13,7 +13,7 @@ import click
 EXIT_NOTHING_SIMULATED = 2
 
 
-@click.command()
+@click.command(short_help="Where requests go in a simulated mesh: routes, mTLS, retries.")
 @click.option("-f", "--filename", "paths", multiple=True, required=True, metavar="PATH",
               help="File, folder (recursive *.yaml|*.yml) or - for stdin; repeatable.")
 @click.option("--seed", type=int, default=None, metavar="N",

@@ -7,7 +7,7 @@ import click
 from trainer.app import App, pass_app
 
 
-@click.command()
+@click.command(short_help="Heatmap, streak, retention, forecast, mastery, leeches.")
 @click.option("-o", "--output", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="Rich tables, or one JSON object for scripts.")
 @pass_app

@@ -37,7 +37,7 @@ def heatmap_view(stats: Stats) -> Text:
                 continue
             text.append(BLOCK, style=f"md.heat.{heat_level(stats.heatmap.get(day, 0), peak)}")
         text.append("\n")
-    text.append(f"{stats.total_reviews} reviews in all · streak {stats.streak} "
+    text.append(f"{stats.total_reviews} review{'' if stats.total_reviews == 1 else 's'} in all · streak {stats.streak} "
                 f"day{'s' if stats.streak != 1 else ''}", style="md.title")
     return text
 
@@ -96,7 +96,11 @@ def leeches_view(stats: Stats) -> Text | Table:
     return table
 
 
-def stats_view(stats: Stats) -> Group:
+def stats_view(stats: Stats) -> Group | Text:
+    if not stats.total_reviews and not stats.domains and not stats.topics:   # a first run: no empty tables
+        return Text.assemble(("No reviews yet.", "md.title"),
+                             " Run `meshdrill` for today's cards, or `meshdrill exercise list`; the "
+                             "heatmap, retention, forecast and mastery fill in as you answer.")
     return Group(heatmap_view(stats), Text(""), retention_view(stats), Text(""),
                  forecast_view(stats), Text(""),
                  mastery_view("Mastery by ICA domain", stats.domains), Text(""),

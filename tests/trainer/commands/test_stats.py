@@ -23,5 +23,12 @@ def test_stats_json_and_table(tmp_path):
     assert data["desired_retention"] == 0.9 and len(data["forecast"]) == 30
     table = CliRunner().invoke(cli, ["stats"], obj=app())
     assert table.exit_code == 0
-    assert "1 reviews in all · streak 1 day" in table.output
+    assert "1 review in all · streak 1 day" in table.output
     assert "True retention (desired 90%)" in table.output
+
+
+def test_a_first_run_says_what_to_do_instead_of_empty_tables(tmp_path):
+    result = CliRunner().invoke(cli, ["stats"], obj=App(home=tmp_path, now=lambda: T0, tz=timezone.utc))
+    assert result.exit_code == 0
+    assert result.output.startswith("No reviews yet. Run `meshdrill` for today's cards")
+    assert "┏" not in result.output and "Mastery" not in result.output
