@@ -154,7 +154,10 @@ def _add_default_gateway(inv: Inventory) -> None:
               workload="istio-ingressgateway", gateway=True)
     inv.pods.append(pod)
     inv.clients[f"{ns}/istio-ingressgateway"] = [pod]
+    inv.namespaces.setdefault(ns, Namespace(ns))
+    # An input Service of the same name replaces the installed one, as `kubectl apply` would.
+    if any(s.name == "istio-ingressgateway" and s.namespace == ns for s in inv.services):
+        return
     ports = tuple(ServicePort(_gateway_port_name(p), p, DEFAULT_GATEWAY_TARGET_PORTS.get(p, p),
                               port_protocol(_gateway_port_name(p))) for p in DEFAULT_GATEWAY_PORTS)
     inv.services.append(Service("istio-ingressgateway", ns, ports, dict(DEFAULT_GATEWAY_LABELS)))
-    inv.namespaces.setdefault(ns, Namespace(ns))

@@ -20,7 +20,7 @@ import pytest
 
 from engine.analysis import analyze
 from engine.analysis.analyzers import ANALYZERS
-from engine.config import load_config
+from engine.config import load_config, load_config_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "analysis"
 
@@ -246,3 +246,45 @@ def test_every_fixture_file_is_used():
 def test_the_emulating_analyzers_exist():
     names = {a.name for a in ANALYZERS}
     assert {n for ours in EMULATED_BY.values() for n in ours} <= names
+
+
+# --- the world around the fixtures: our default ingress gateway -------------------------------------
+
+OWN_GATEWAY_SERVICE = """apiVersion: v1
+kind: Service
+metadata: {name: istio-ingressgateway, namespace: istio-system}
+spec:
+  selector: {istio: ingressgateway}
+  ports:
+  - {name: http2, port: 8080}
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: default}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: %d, name: http, protocol: HTTP}
+    hosts: ["*"]
+"""
+
+
+@pytest.mark.parametrize("port, expected", [(8080, []), (80, [("IST0162", "Gateway default/gw")])])
+def test_an_input_ingress_gateway_service_replaces_the_default_one(port, expected):
+    """`kubectl apply` of istio-system/istio-ingressgateway replaces the installed Service: its ports
+    alone count (the default one's 80 must not hide the IST0162)."""
+    config = load_config_text(OWN_GATEWAY_SERVICE % port, "gw.yaml")
+    ports = tuple(a for a in ANALYZERS if a.name == GW_PORTS)
+    assert [(d.code, d.origin) for d in analyze(config, analyzers=ports)] == expected
+
+
+def test_the_default_gateway_alone_adds_no_finding():
+    """Istio's test world adds a dummy ingress gateway too; ours must not make findings of its own."""
+    assert analyze(load_config_text("", "empty.yaml")) == []
+
+
+@pytest.mark.parametrize("c", CASES, ids=lambda c: c.name)
+def test_no_finding_is_about_the_default_gateway(c: Case):
+    """Whatever the fixture, nothing is reported about the ingress gateway we add to the cluster."""
+    config = load_config([str(FIXTURES / f) for f in c.files])
+    assert not [d for d in analyze(config) if "istio-system/istio-ingressgateway" in d.origin]
