@@ -219,6 +219,75 @@ AUTHZ = [
 ]
 
 
+# The same operations against the BASE topology (httpbin in default, port 8000 -> target 80).
+def base_authz(spec: str, ns: str = "default") -> str:
+    return authz(ns, spec)
+
+
+BASE_CALL = "{from: default/sleep, to: 'httpbin:8000', requests: 10%s}"
+GATEWAY_TO_HTTPBIN = """
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: gateway, namespace: default}
+spec:
+  selector: {istio: ingressgateway}
+  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: [httpbin.example.com]}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: ingress, namespace: default}
+spec:
+  hosts: [httpbin.example.com]
+  gateways: [gateway]
+  http: [{route: [{destination: {host: httpbin, port: {number: 8000}}}]}]
+"""
+INGRESS = "{from: external, via: istio-system/istio-ingressgateway, to: 'http://httpbin.example.com/', requests: 10}"
+BASE_OK = {"status": {"200": 10}}
+
+AUTHZ_OPERATIONS = [
+    # matcher/header.go HostMatcher: an exact, case-insensitive match on the whole Host header.
+    Case("authz hosts (HostMatcher): 'httpbin' does not match Host 'httpbin:8000' (exact match)",
+         base_authz("  rules: [{to: [{operation: {hosts: [httpbin]}}]}]"), BASE_CALL % "", {"status": {"403": 10}}),
+    Case("authz hosts (HostMatcher): 'httpbin:*' matches any port", base_authz(
+        '  rules: [{to: [{operation: {hosts: [httpbin, "httpbin:*"]}}]}]'), BASE_CALL % "", BASE_OK),
+    Case("authz hosts (HostMatcher): host:port matches the authority exactly", base_authz(
+        '  rules: [{to: [{operation: {hosts: ["httpbin:8000"]}}]}]'), BASE_CALL % "", BASE_OK),
+    Case("authz hosts (HostMatcher): case-insensitive", base_authz(
+        '  rules: [{to: [{operation: {hosts: ["HTTPBIN:8000"]}}]}]'), BASE_CALL % "", BASE_OK),
+    Case("authz notHosts (HostMatcher): a DENY on 'httpbin' misses 'httpbin:8000'", base_authz(
+        "  action: DENY\n  rules: [{to: [{operation: {hosts: [httpbin]}}]}]"), BASE_CALL % "", BASE_OK),
+    Case("authz paths: the query string is not part of the path", base_authz(
+        '  rules: [{to: [{operation: {paths: ["/get"]}}]}]'), BASE_CALL % ", path: '/get?x=1'", BASE_OK),
+    Case("authz methods: case-sensitive (get does not match GET)", base_authz(
+        '  rules: [{to: [{operation: {methods: ["get"]}}]}]'), BASE_CALL % "", {"status": {"403": 10}}),
+    Case("authz when: request.headers names are case-insensitive", base_authz(
+        '  rules: [{when: [{key: "request.headers[X-Token]", values: ["a"]}]}]'),
+         BASE_CALL % ", headers: {x-token: a}", BASE_OK),
+    Case("authz when: destination.port is the workload (target) port", base_authz(
+        '  rules: [{when: [{key: destination.port, values: ["80"]}]}]'), BASE_CALL % "", BASE_OK),
+    Case("authz when: source.namespace from the peer certificate", base_authz(
+        '  rules: [{when: [{key: source.namespace, values: ["default"]}]}]'), BASE_CALL % "", BASE_OK),
+    Case("authz serviceAccounts: <ns>/<sa> of the mTLS peer", base_authz(
+        "  rules: [{from: [{source: {serviceAccounts: [default/sleep]}}]}]"), BASE_CALL % "", BASE_OK),
+    Case("authorization_policy.proto AUDIT never changes the decision", base_authz(
+        "  action: AUDIT\n  rules: [{}]"), BASE_CALL % "", BASE_OK),
+    Case("task/authz-ingress: the gateway's identity reaches the backend over mTLS (principal ALLOW)",
+         GATEWAY_TO_HTTPBIN + base_authz("""  selector: {matchLabels: {app: httpbin}}
+  rules: [{from: [{source: {principals: [cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account]}}]}]"""),
+         INGRESS, BASE_OK | {"tls": {"mtls": 10}}),
+    Case("task/authz-ingress: a DENY on the ingress gateway answers 403 at the edge",
+         GATEWAY_TO_HTTPBIN + base_authz("""  selector: {matchLabels: {istio: ingressgateway}}
+  action: DENY
+  rules: [{to: [{operation: {paths: ["/"]}}]}]""", ns="istio-system"), INGRESS, {"status": {"403": 10}}),
+]
+
+
+@pytest.mark.parametrize("case", AUTHZ_OPERATIONS, ids=str)
+def test_authz_operations(case):
+    check(case)
+
+
 @pytest.mark.parametrize("case", MTLS + AUTHZ, ids=str)
 def test_security_scenarios(case):
     check(case)
