@@ -16,6 +16,7 @@ an Error, as on a cluster.
 
 from __future__ import annotations
 
+import base64
 import textwrap
 from dataclasses import dataclass
 
@@ -1262,6 +1263,59 @@ for name, host, sni, out in (
     routes = (f"tls: [{{match: [{{sniHosts: [{host}]}}], route: [{{destination: {{host: foo.baz}}}}]}}]" if sni else BAZ)
     case("TestValidateWildcardDomainForVirtualServiceBoundToGateway", name,
          vs(f"hosts: [{host}]\ngateways: [ns1/gateway]\n{routes}"), bad(out) if out else OK)
+
+# ---- newer rows of the HTTP sub-message tests: gRPC aborts, backoff, regex rewrite, port names,
+# direct responses ----------------------------------------------------------------------------------
+case("TestValidateHTTPFaultInjectionAbort", "grpc: valid", abort("percentage: {value: 20}, grpcStatus: DEADLINE_EXCEEDED"),
+     OK)
+case("TestValidateHTTPFaultInjectionAbort", "grpc: valid default percentage", abort("grpcStatus: DEADLINE_EXCEEDED"), OK)
+case("TestValidateHTTPFaultInjectionAbort", "grpc: invalid status", abort("percentage: {value: 20}, grpcStatus: BAD_STATUS"),
+     bad())
+case("TestValidateHTTPFaultInjectionAbort", "grpc: valid percentage", abort("percentage: {value: 0.001}, grpcStatus: INTERNAL"),
+     OK)
+case("TestValidateHTTPFaultInjectionAbort", "grpc: invalid fractional percent",
+     abort("percentage: {value: -10.0}, grpcStatus: DEADLINE_EXCEEDED"), bad())
+case("TestValidateHTTPRetry", "invalid backoff", retry("attempts: 10, backoff: 999ns"), bad())
+
+REGEX_REWRITE = "uriRegexRewrite: {match: '^/service/([^/]+)(/.*)$', rewrite: '\\2/instance/\\1'}"
+case("TestValidateHTTPRewrite", "uriRegexRewrite", http(f"rewrite: {{{REGEX_REWRITE}}}"), OK)
+case("TestValidateHTTPRewrite", "uriRegexRewrite and authority", http(f"rewrite: {{authority: foobar.org, {REGEX_REWRITE}}}"),
+     OK)
+case("TestValidateHTTPRewrite", "uriRegexRewrite and uri", http(f"rewrite: {{uri: /path/to/resource, {REGEX_REWRITE}}}"),
+     bad())
+case("TestValidateUriRegexRewrite", "uriRegexRewrite happy path", http(f"rewrite: {{{REGEX_REWRITE}}}"), OK)
+case("TestValidateUriRegexRewrite", "uriRegexRewrite missing match",
+     http("rewrite: {uriRegexRewrite: {rewrite: '\\2/instance/\\1'}}"), bad())
+case("TestValidateUriRegexRewrite", "uriRegexRewrite missing rewrite",
+     http("rewrite: {uriRegexRewrite: {match: '^/service/([^/]+)(/.*)$'}}"), bad())
+case("TestValidateUriRegexRewrite", "uriRegexRewrite invalid regex patterns",
+     http("rewrite: {uriRegexRewrite: {match: '[', rewrite: '['}}"), bad())
+
+for name, expect in (("''", bad()), ("simple", OK), ("full", OK), ("toolong" * 15, bad())):
+    case("TestValidatePortName", name.strip("'") or "empty",
+         se(f"hosts: [google.com]\nports: [{{number: 80, protocol: http, name: {name}}}]\nresolution: DNS"), expect)
+
+KB, MB = 1024, 1024 * 1024
+
+
+def direct(status: int, body: str = "") -> str:
+    return http(f"directResponse: {{status: {status}{', body: {' + body + '}' if body else ''}}}", route=False)
+
+
+case("TestValidateHTTPDirectResponse", "status 200", direct(200), CLEAN)
+case("TestValidateHTTPDirectResponse", "status 100", direct(199), bad())
+case("TestValidateHTTPDirectResponse", "status 600", direct(601), bad())
+case("TestValidateHTTPDirectResponse", "with string body", direct(200, "string: hello"), CLEAN)
+case("TestValidateHTTPDirectResponse", "with string body over 100kb", direct(200, f"string: {'a' * 101 * KB}"), warn(""))
+case("TestValidateHTTPDirectResponse", "with bytes body", direct(200, "bytes: aGVsbG8="), CLEAN)
+
+case("TestValidateHTTPDirectResponse", "with string body over 1mb", direct(200, f"string: {'a' * 2 * MB}"),
+     bad("large direct_responses may impact control plane performance"))
+case("TestValidateHTTPDirectResponse", "with bytes body over 100kb",
+     direct(200, f"bytes: {base64.b64encode(b'a' * (100 * KB + 1)).decode()}"), warn("large direct_responses"))
+case("TestValidateHTTPDirectResponse", "with bytes body over 1mb",
+     direct(200, f"bytes: {base64.b64encode(b'a' * (MB + 1)).decode()}"), bad("large direct_responses"))
+
 
 # ---- the test ------------------------------------------------------------------------------------
 def _render(diags) -> str:
