@@ -73,11 +73,17 @@ def _field(values: tuple[str, ...], not_values: tuple[str, ...], value: str | No
     return True
 
 
-def _source(src: Source, c: Caller) -> bool:
+def _service_accounts(values: tuple[str, ...], policy_namespace: str) -> tuple[str, ...]:
+    """`<ns>/<sa>`, or `<sa>` in the policy's namespace (authz/model/generator.go `serviceAccountRegex`)."""
+    return tuple(v if "/" in v else f"{policy_namespace}/{v}" for v in values)
+
+
+def _source(src: Source, c: Caller, policy_namespace: str) -> bool:
     service_account = c.principal.split("/ns/", 1)[1].replace("/sa/", "/") if c.principal else None
     return (_field(src.principals, src.not_principals, c.principal)
             and _field(src.namespaces, src.not_namespaces, c.namespace)
-            and _field(src.service_accounts, src.not_service_accounts, service_account)
+            and _field(_service_accounts(src.service_accounts, policy_namespace),
+                       _service_accounts(src.not_service_accounts, policy_namespace), service_account)
             and _field(src.request_principals, src.not_request_principals, None)   # no JWT is simulated
             and _field(src.ip_blocks, src.not_ip_blocks, None)
             and _field(src.remote_ip_blocks, src.not_remote_ip_blocks, None))
@@ -122,7 +128,7 @@ def _without_http(rule: Rule) -> Rule:
     return Rule(from_=from_, to=to, when=tuple(w for w in rule.when if not w.key.startswith("request.")))
 
 
-def _rule(rule: Rule, c: Caller, action: str) -> bool:
+def _rule(rule: Rule, c: Caller, action: str, policy_namespace: str) -> bool:
     if not c.http and _http_only(rule):
         # TCP traffic has no HTTP attributes: an ALLOW rule using them never matches, a DENY rule
         # is kept without them, so it denies more, never less (§7; io:concepts/security
@@ -130,7 +136,7 @@ def _rule(rule: Rule, c: Caller, action: str) -> bool:
         if action != "DENY":
             return False
         rule = _without_http(rule)
-    return ((not rule.from_ or any(f.source is None or _source(f.source, c) for f in rule.from_))
+    return ((not rule.from_ or any(f.source is None or _source(f.source, c, policy_namespace) for f in rule.from_))
             and (not rule.to or any(t.operation is None or _operation(t.operation, c) for t in rule.to))
             and all(_when(w, c) for w in rule.when))
 
@@ -138,7 +144,7 @@ def _rule(rule: Rule, c: Caller, action: str) -> bool:
 def _matching_rule(policy: Resource, c: Caller) -> int | None:
     action = str(policy.spec.action or "ALLOW")
     for i, rule in enumerate(policy.spec.rules or ()):
-        if _rule(rule, c, action):
+        if _rule(rule, c, action, policy.namespace):
             return i
     return None
 

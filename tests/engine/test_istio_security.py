@@ -270,6 +270,11 @@ AUTHZ_OPERATIONS = [
         '  rules: [{when: [{key: source.namespace, values: ["default"]}]}]'), BASE_CALL % "", BASE_OK),
     Case("authz serviceAccounts: <ns>/<sa> of the mTLS peer", base_authz(
         "  rules: [{from: [{source: {serviceAccounts: [default/sleep]}}]}]"), BASE_CALL % "", BASE_OK),
+    Case("authz serviceAccounts: a bare <sa> is in the policy's namespace (serviceAccountRegex): default/sleep ok",
+         base_authz("  rules: [{from: [{source: {serviceAccounts: [sleep]}}]}]"), BASE_CALL % "", BASE_OK),
+    Case("authz serviceAccounts: a bare <sa> is in the policy's namespace: not-default/sleep denied",
+         base_authz("  rules: [{from: [{source: {serviceAccounts: [sleep]}}]}]"),
+         "{from: not-default/sleep, to: 'httpbin.default:8000', requests: 10}", {"status": {"403": 10}}),
     Case("authorization_policy.proto AUDIT never changes the decision", base_authz(
         "  action: AUDIT\n  rules: [{}]"), BASE_CALL % "", BASE_OK),
     Case("task/authz-ingress: the gateway's identity reaches the backend over mTLS (principal ALLOW)",
