@@ -1317,6 +1317,53 @@ case("TestValidateHTTPDirectResponse", "with bytes body over 1mb",
      direct(200, f"bytes: {base64.b64encode(b'a' * (MB + 1)).decode()}"), bad("large direct_responses"))
 
 
+# ---- pkg/config/security/security_test.go ------------------------------------------------------------
+for uri, expect in (("foo.bar.com", bad()), ("tcp://foo.bar.com:abc", bad()), ("http://foo.bar.com:abc", bad()),
+                    ("http://foo.bar.com", OK), ("https://foo.bar.com", OK), ("http://foo.bar.com:1234", OK),
+                    ("https://foo.bar.com:1234/secure/key", OK)):
+    case("TestParseJwksURI", uri, ra(f"jwtRules: [{{issuer: foo.com, jwksUri: '{uri}'}}]"), expect)
+
+for key, values, expect in (
+        ("request.headers[:authority]", "[productpage, '']", bad()),
+        ("request.headers[:authority]", "[productpage]", OK),
+        ("request.headers[]", "[productpage]", bad()),
+        ("source.ip", "[1.2.3.4, 5.6.7.0/24]", OK),
+        ("source.ip", "[a.b.c.d]", bad()),
+        ("remote.ip", "[1.2.3.4, 5.6.7.0/24]", OK),
+        ("remote.ip", "[a.b.c.d]", bad()),
+        ("source.namespace", "[value]", OK),
+        ("source.user", "[value]", bad()),
+        ("source.principal", "[value]", OK),
+        ("request.auth.principal", "[value]", OK),
+        ("request.auth.audiences", "[value]", OK),
+        ("request.auth.presenter", "[value]", OK),
+        ("request.auth.claims[id]", "['123']", OK),
+        ("request.auth.claims[]", "[value]", bad()),
+        ("destination.ip", "[1.2.3.4, 5.6.7.0/24]", OK),
+        ("destination.ip", "[a.b.c.d]", bad()),
+        ("destination.port", "['80', '90']", OK),
+        ("destination.port", "['80', x]", bad()),
+        ("destination.labels[app]", "[value]", bad()),
+        ("destination.name", "[value]", bad()),
+        ("destination.namespace", "[value]", bad()),
+        ("destination.user", "[value]", bad()),
+        ("connection.sni", "[value]", OK),
+        ("experimental.envoy.filters.a.b[c]", "[value]", OK),
+        ("experimental.envoy.filters.a.b.x", "[value]", bad())):
+    case("TestValidateCondition", f"{key} {values}", ap(f"rules: [{{when: [{{key: '{key}', values: {values}}}]}}]"), expect)
+
+for name, path, expect in (
+        ("valid path template - matchOneTemplate", "/{*}/foo", OK),
+        ("valid path template - matchAnyTemplate", "/foo/{**}/bar", OK),
+        ("invalid path template - empty curly braces", "/{*}/foo/{}/bar", bad()),
+        ("unsupported path template - matchOneTemplate with `*`", "/foo/{*}/bar/*", bad()),
+        ("unsupported path template - matchOneTemplate with `**`", "/foo/{*}/bar/**/buzz", bad()),
+        ("unsupported path template - matchAnyTemplate with named var: {buzz}", "/foo/{buzz}/bar/{**}.txt", bad()),
+        ("unsupported path template - matchAnyTemplate with named var: {buzz=*}", "/foo/{buzz=*}/bar/{**}.txt", bad()),
+        ("unsupported path template - matchAnyTemplate with named var: {buzz=**}", "/{*}/foo/{buzz=**}/bar", bad())):
+    case("TestCheckValidPathTemplate", name, ap(f"rules: [{{to: [{{operation: {{paths: ['{path}']}}}}]}}]"), expect)
+
+
 # ---- the test ------------------------------------------------------------------------------------
 def _render(diags) -> str:
     return "\n".join(f"{d.level} {d.code} {d.message}" for d in diags) or "(nothing)"
