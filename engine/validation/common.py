@@ -227,7 +227,8 @@ def header_value(value: str) -> str | None:
     """ValidateHTTPHeaderValue: no control characters, and Envoy's %VAR% formatter grammar."""
     if not _HEADER_VALUE.fullmatch(value):
         return f"header value configuration {value} is invalid"
-    return _formatter_error(value)
+    problem = _formatter_error(value)
+    return f"header value configuration: {problem}" if problem else None
 
 
 def _formatter_error(value: str) -> str | None:

@@ -1364,6 +1364,15 @@ for name, path, expect in (
     case("TestCheckValidPathTemplate", name, ap(f"rules: [{{to: [{{operation: {{paths: ['{path}']}}}}]}}]"), expect)
 
 
+# ---- TestValidateHTTPHeaderValue (a request header set on a route) ---------------------------------
+for value, out in (("foo", ""), ("%HOSTNAME%", ""), ("100%%", ""), ("prefix %HOSTNAME% suffix", ""),
+                   ("%DOWNSTREAM_PEER_CERT_V_END(%b %d %H:%M:%S %Y %Z)%", ""),
+                   ("%DYNAMIC_METADATA(com.test.my_filter)%", ""),
+                   ("%START_TIME%%", "header value configuration"), ("abc%123", "header value configuration")):
+    case("TestValidateHTTPHeaderValue", value, http(f"headers: {{request: {{set: {{x-foo: '{value}'}}}}}}"),
+         bad(out) if out else OK)
+
+
 # ---- the test ------------------------------------------------------------------------------------
 def _render(diags) -> str:
     return "\n".join(f"{d.level} {d.code} {d.message}" for d in diags) or "(nothing)"
