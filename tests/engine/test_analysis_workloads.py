@@ -167,6 +167,15 @@ def test_injection_rows():
     ]
 
 
+def test_a_revision_label_alone_injects():
+    """injection.go: `istio.io/rev` without `istio-injection` marks the namespace injected (IST0103 applies);
+    with both labels it is IST0123 and the pods are not checked."""
+    text = (namespace("rev", "istio.io/rev: canary") + namespace("both", "istio-injection: enabled, istio.io/rev: canary")
+            + pod("bare", ns="rev") + pod("bare", ns="both"))
+    assert [line.split(")")[0] for line in run(INJECTION, text)] == [
+        "Warning [IST0103] (Pod rev/bare t.yaml:13", "Warning [IST0123] (Namespace both t.yaml:7"]
+
+
 def test_namespace_of_pods_exists_without_an_object():
     """In a live cluster a namespace holding pods exists; one that holds only config is not invented."""
     deployment = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: sleep\n  namespace: legacy\nspec:\n"

@@ -11,7 +11,7 @@ IST0123: more than one of `istio-injection`, `istio.io/rev`, `istio.io/dataplane
 two count only when `istio-injection` is absent or `enabled`), listed as `key=value`.
 
 IST0103 checks Pod objects (a Deployment's pods would be injected by the webhook when created) in
-namespaces labeled `istio-injection=enabled`: no `istio-proxy` container with an image, unless
+namespaces labeled `istio-injection=enabled`, or `istio.io/rev` without `istio-injection`: no `istio-proxy` container with an image, unless
 `sidecar.istio.io/inject: "false"` (label over annotation) or hostNetwork.
 """
 
@@ -45,11 +45,11 @@ def analyze(ctx: Context) -> Iterator[Diagnostic]:
             yield _about(ns, "IST0123", mixed)
         if ns.labels.get(_AMBIENT[0]) == _AMBIENT[1]:
             continue
-        label = ns.labels.get("istio-injection", "")
-        if not label and "istio.io/rev" not in ns.labels:
+        label, revision = ns.labels.get("istio-injection", ""), "istio.io/rev" in ns.labels
+        if not label and not revision:
             yield _about(ns, "IST0102", ns.name, ns.name, path="metadata.name")
-        elif label == "enabled":
-            injected.add(name)
+        elif (revision and not label) or (label == "enabled" and not revision):
+            injected.add(name)        # a revision label alone injects too; with both, injection.go stops
     for pod in ctx.of("Pod"):
         if pod.namespace in injected and _missing_proxy(pod):
             yield report("IST0103", pod, f"{pod.namespace}/{pod.name}")
