@@ -165,6 +165,14 @@ def external_tls(dr_tls: ClientTLSSettings | None, tls_reference: str, app_tls: 
                            detail="the app speaks TLS" if app_tls else "plaintext to an external host")
     if ext is None:
         return sent
+    if app_tls and dr_tls is not None and str(dr_tls.mode or "DISABLE") != "DISABLE":
+        # The cluster's transport socket wraps whatever the tcp_proxy forwards (cluster_tls.go
+        # applies DR tls whatever the port protocol): the server terminates the sidecar's TLS and
+        # then reads the app's own ClientHello as data; the app's handshake fails (curl exit 35).
+        # That is why io:tasks/traffic-management/egress/egress-tls-origination sends plain HTTP
+        # to port 80 and originates TLS there only (portLevelSettings).
+        return TlsDecision("tls", "reset", f"the app already speaks TLS and DestinationRule tls.mode "
+                           f"{dr_tls.mode} adds another TLS layer: the app's handshake fails", tls_reference)
     if ext.tls and sent.tls == "plaintext":
         return TlsDecision("plaintext", "UC" if client_is_proxy else "reset",
                            "plaintext to a TLS-only external host: connection closed", sent.reference)

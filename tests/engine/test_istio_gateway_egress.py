@@ -196,6 +196,25 @@ spec:
     portLevelSettings: [{port: {number: 80}, tls: {mode: SIMPLE}}]
 """, "{from: default/sleep, to: 'http://edition.cnn.com/politics', requests: 10}",
            {"status": {"200": 10}, "tls": {"tls": 10}}),
+    egress("task/egress-tls-origination: DR SIMPLE on every port while the app itself sends https -> TLS "
+           "inside TLS, the app's handshake fails (reset)", """
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: edition-cnn-com, namespace: default}
+spec:
+  hosts: [edition.cnn.com]
+  ports: [{number: 443, name: https-port, protocol: HTTPS}]
+  resolution: DNS
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: edition-cnn-com, namespace: default}
+spec:
+  host: edition.cnn.com
+  trafficPolicy: {tls: {mode: SIMPLE}}
+""", "{from: default/sleep, to: 'https://edition.cnn.com/politics', requests: 10}",
+           {"status": {"reset": 10}, "tls": {"rejected": 10}}),
     egress("open question 3 / route.go separateVSHostsAndServices: VS for a non-registry host on port 80 "
            "routes (cluster outbound|80||httpbin.org missing -> 503 NC)", """
 ---
