@@ -106,6 +106,64 @@ INGRESS_CASES = [
          INGRESS % ("http://foo.bar/", ""), {"status": {"503": 10}, "flags": {"NC": 10}}),
 ]
 
+HTTPS_SERVER = ("    - {port: {number: 443, name: https, protocol: HTTPS}, hosts: [httpbin.example.com],"
+                " tls: {mode: SIMPLE, credentialName: httpbin-credential}}")
+ANY_HOST = "    - {port: {number: 80, name: http, protocol: HTTP}, hosts: ['*']}"
+TO_HTTPBIN = "    - route: [{destination: {host: httpbin, port: {number: 8000}}}]"
+
+
+def any_vs(gateways: str, extra: str = "") -> str:
+    return f"""
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {{name: vs, namespace: default}}
+spec:
+  hosts: ['*']
+  gateways: {gateways}{extra}
+  http:
+{TO_HTTPBIN}
+"""
+
+
+INGRESS_MORE = [
+    Case("task/secure-ingress: an HTTPS SIMPLE server terminates TLS and routes (mTLS to the backend)",
+         gateway("gateway", HTTPS_SERVER) + gw_vs("vs", "[httpbin.example.com]", TO_HTTPBIN),
+         INGRESS % ("https://httpbin.example.com/status/200", ""), {"status": {"200": 10}, "tls": {"mtls": 10}}),
+    Case("TestHTTPGateway/undefined port: no listener, the connection fails",
+         gateway("gateway", ANY_HOST) + any_vs("[gateway]"), INGRESS % ("http://x.example.com:8080/", ""),
+         {"status": {"reset": 10}}),
+    Case("task/secure-ingress: plaintext HTTP to the HTTPS port fails the TLS handshake",
+         gateway("gateway", HTTPS_SERVER) + gw_vs("vs", "[httpbin.example.com]", TO_HTTPBIN),
+         INGRESS % ("http://httpbin.example.com:443/", ""), {"status": {"reset": 10}}),
+    Case("gateway.proto selector: a Gateway selecting no gateway pod opens no listener",
+         gateway("gateway", ANY_HOST).replace("istio: ingressgateway", "istio: nothing") + any_vs("[gateway]"),
+         INGRESS % ("http://x.example.com/", ""), {"status": {"reset": 10}}),
+    Case("virtual_service.proto gateways: <ns>/<name> binds a VS to a Gateway in another namespace",
+         gateway("gateway", ANY_HOST, ns="istio-system") + any_vs("[istio-system/gateway]"),
+         INGRESS % ("http://x.example.com/", ""), {"status": {"200": 10}, "to": {"httpbin": 1.0}}),
+    Case("virtual_service.proto gateways: an unqualified name is the VS's namespace (no such Gateway: 404)",
+         gateway("gateway", ANY_HOST, ns="istio-system") + any_vs("[gateway]"),
+         INGRESS % ("http://x.example.com/", ""), NOT_FOUND),
+    Case("gateway VS exportTo '.': not visible to a gateway in another namespace (404)",
+         gateway("gateway", ANY_HOST, ns="istio-system") + any_vs("[istio-system/gateway]", "\n  exportTo: ['.']"),
+         INGRESS % ("http://x.example.com/", ""), NOT_FOUND),
+    Case("gateway.proto hosts 'other/*': only VirtualServices of namespace other bind (404)",
+         gateway("gateway", "    - {port: {number: 80, name: http, protocol: HTTP}, hosts: ['other/*']}")
+         + any_vs("[gateway]"), INGRESS % ("http://x.example.com/", ""), NOT_FOUND),
+    Case("TestGatewayConflicts-style TCP server: tcp routes carry the connection",
+         gateway("gateway", "    - {port: {number: 80, name: tcp, protocol: TCP}, hosts: ['*']}") + """
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: tcp, namespace: default}
+spec:
+  hosts: ['*']
+  gateways: [gateway]
+  tcp: [{route: [{destination: {host: httpbin, port: {number: 9000}}}]}]
+""", INGRESS % ("http://x.example.com/", ""), {"status": {"200": 10}, "to": {"httpbin": 1.0}}),
+]
+
 SE_HTTPBIN = """
 ---
 apiVersion: networking.istio.io/v1
@@ -282,6 +340,6 @@ spec:
 ]
 
 
-@pytest.mark.parametrize("case", INGRESS_CASES + EGRESS_CASES, ids=str)
+@pytest.mark.parametrize("case", INGRESS_CASES + INGRESS_MORE + EGRESS_CASES, ids=str)
 def test_gateway_and_egress_scenarios(case):
     check(case)
