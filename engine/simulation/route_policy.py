@@ -73,6 +73,11 @@ def fault(spec: HTTPFaultInjection | None) -> Fault | None:
     if spec.abort is not None and spec.abort.http_status is not None:
         abort_status = spec.abort.http_status
         abort_fraction = _fraction(spec.abort.percentage)
+    elif spec.abort is not None and spec.abort.grpc_status:
+        # Envoy fault_filter.cc `abortStatus`: "If gRPC status code is set, then HTTP will be set
+        # to Http::Code::OK (200)"; the gRPC status travels in the grpc-status header.
+        abort_status = 200
+        abort_fraction = _fraction(spec.abort.percentage)
     if not delay_fraction and not abort_fraction:
         return None
     return Fault(delay_ms=delay_ms, delay_fraction=delay_fraction, abort_status=abort_status,

@@ -367,6 +367,10 @@ def as_user(value: str | None) -> str:
 INTEG_MATCHES = [
     Case("integ/fault abort: httpStatus 418 at 100%", httpbin_vs("""    - fault: {abort: {percentage: {value: 100}, httpStatus: 418}}
       route: [{destination: {host: httpbin}}]"""), SLEEP_HTTPBIN % (5, "/"), {"status": {"418": 5}, "flags": {"FI": 5}}),
+    Case("integ/fault abort gRPC: grpcStatus UNAVAILABLE answers HTTP 200 + grpc-status (FI, no upstream)",
+         httpbin_vs("""    - fault: {abort: {percentage: {value: 100}, grpcStatus: UNAVAILABLE}}
+      route: [{destination: {host: httpbin}}]"""), SLEEP_HTTPBIN % (5, "/"),
+         {"status": {"200": 5}, "flags": {"FI": 5}, "attempts_max": 0}),
     Case("integ/catch all route short circuit the other routes (regex .*)",
          httpbin_vs("""    - match: [{uri: {regex: ".*"}}]
       fault: {abort: {percentage: {value: 100}, httpStatus: 418}}
@@ -458,3 +462,25 @@ ALL = REQUEST_ROUTING + TRAFFIC_SHIFTING + INTEG_MATCHES + FAULTS + TIMEOUTS + R
 @pytest.mark.parametrize("case", ALL, ids=str)
 def test_traffic_management_tasks(case):
     check(case)
+
+
+@pytest.mark.parametrize("fault, flag, fraction", [
+    ("{delay: {fixedDelay: 1s, percentage: {value: 50}}}", "DI", 0.5),
+    ("{abort: {httpStatus: 500, percentage: {value: 10}}}", "FI", 0.1),
+    ("{abort: {httpStatus: 500, percentage: {value: 0.5}}}", "FI", 0.005),
+])
+def test_fault_percentages_apply_per_request(fault, flag, fraction):
+    """route.go TranslateFault: percentage.value is a per-request probability (Envoy fractional percent)."""
+    from tests.engine.istio_cases import run_case
+    s = run_case(Case("fault", httpbin_vs(f"    - {{fault: {fault}, route: [{{destination: {{host: httpbin}}}}]}}"),
+                      SLEEP_HTTPBIN % (20000, "/"), {}))
+    assert abs(s.flags.get(flag, 0) / 20000 - fraction) < 4 * (fraction * (1 - fraction) / 20000) ** 0.5 + 1e-4
+
+
+def test_mirror_percentage_mirrors_that_share_of_requests():
+    """task/mirroring: mirrorPercentage 50 mirrors about half; the primary answers all."""
+    from tests.engine.istio_cases import run_case
+    s = run_case(Case("mirror", HTTPBIN_DR + httpbin_vs("""    - route: [{destination: {host: httpbin, subset: v1}}]
+      mirror: {host: httpbin, subset: v2}
+      mirrorPercentage: {value: 50}"""), SLEEP_HTTPBIN % (20000, "/"), {}))
+    assert s.status == {"200": 20000} and abs(s.mirrored / 20000 - 0.5) < 0.02
