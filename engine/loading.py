@@ -88,10 +88,10 @@ def _expand(path: Path) -> list[Path]:
         found = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
         if not found:
             raise EngineError("folder holds no *.yaml or *.yml files", file=str(path), code="MD0001",
-                              hint="point -f at a YAML file or a folder of them")
+                              hint="give a YAML file or a folder of them")
         return found
     if not path.exists():
-        raise EngineError("no such file or folder", file=str(path), code="MD0001", hint="check the -f path")
+        raise EngineError("no such file or folder", file=str(path), code="MD0001", hint="check the path")
     return [path]
 
 

@@ -65,17 +65,20 @@ def import_csv(text: str, deck_id: str, filename: str = "<csv>") -> list[Card]:
     body = "\n".join(text.splitlines()[headers.lines:])
     separator = headers.separator or _guess_separator(body)
     special = set(headers.columns.values())
-    reader = csv.reader(io.StringIO(body), delimiter=separator)
     cards: list[Card] = []
     taken: set[str] = set()
-    for row in reader:
-        line = headers.lines + reader.line_num
+    for line, row in _rows(body, separator, headers.lines, filename):
         if not any(cell.strip() for cell in row):
             continue
         fields = [_clean(c, headers.html) for i, c in enumerate(row) if i not in special]
+        if not cards and not headers.names and _is_column_names(fields):
+            continue   # a spreadsheet's header row (front,back,tags), not a card
         if not fields or not fields[0]:
             raise TrainerError(f"{filename}:{line}: row has no front (first field column is empty)")
         front, back = fields[0], fields[1] if len(fields) > 1 else ""
+        if not back and not re.search(r"\{\{c\d+::", front) and "cloze" not in _column(row, headers, "notetype").lower():
+            raise TrainerError(f"{filename}:{line}: row has a front but no back",
+                               hint=f"put the answer in the next column, separated by {_NAMES.get(separator, separator)!r}")
         get = lambda name: _column(row, headers, name)  # noqa: E731
         tag_list = list(headers.tags) + get("tags").split()
         topics = [t for t in tag_list if t not in ("meshdrill", deck_id) and not t.startswith("domain::")]
@@ -89,6 +92,31 @@ def import_csv(text: str, deck_id: str, filename: str = "<csv>") -> list[Card]:
         else:
             cards.append(Card(type="basic", front=front, back=back, **common))
     return cards
+
+
+_COLUMN_NAMES = {"front", "back", "tags", "question", "answer", "text", "extra", "notes"}
+_NAMES = {v: k for k, v in _SEPARATORS.items()}
+
+
+def _is_column_names(fields: list[str]) -> bool:
+    return len(fields) >= 2 and all(f.lower() in _COLUMN_NAMES for f in fields if f)
+
+
+def _rows(body: str, separator: str, offset: int, filename: str):
+    """(line where the row starts, row). Strict: a quote never closed is an error at its line,
+    not a card that swallows the rest of the file."""
+    reader = csv.reader(io.StringIO(body), delimiter=separator, strict=True)
+    while True:
+        start = offset + reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            why = "a quote opened in this row is never closed" if "end of data" in str(exc) else str(exc)
+            raise TrainerError(f"{filename}:{start}: bad CSV row: {why}",
+                               hint='a field that opens a " must close it; double a " inside a quoted field') from None
+        yield start, row
 
 
 def import_markdown(text: str, deck_id: str) -> BuildResult:

@@ -57,3 +57,20 @@ def test_markdown_goes_through_the_builder():
     result = import_markdown("## 22. One-Liners\n\n* VirtualService = routing rules\n", "mine")
     assert [(c.id, c.deck, c.front, c.back) for c in result.cards] == [
         ("one-liners.virtualservice", "mine", "VirtualService = ?", "routing rules")]
+
+
+def test_a_spreadsheet_header_row_is_not_a_card():
+    cards = import_csv("Front;Back;Tags\nWhat is istiod?;The control plane;arch\n", "mine", "f.csv")
+    assert [(c.front, c.back) for c in cards] == [("What is istiod?", "The control plane")]
+
+
+def test_a_quote_never_closed_is_an_error_at_the_row_that_opens_it():
+    with pytest.raises(TrainerError, match=r"^f.csv:3: bad CSV row: a quote opened in this row is never closed"):
+        import_csv("Q1,A1\nQ2,A2\n\"unclosed,quote\nQ3,A3\n", "d", "f.csv")
+
+
+def test_a_basic_row_without_a_back_says_which_separator_was_used():
+    with pytest.raises(TrainerError, match=r"^f.csv:2: row has a front but no back") as err:
+        import_csv("Q1,A1\nQ2 without an answer\n", "d", "f.csv")
+    assert err.value.hint == "put the answer in the next column, separated by 'comma'"
+    assert [c.type for c in import_csv("{{c1::istiod}} is the control plane\n", "d", "f.csv")] == ["cloze"]

@@ -94,8 +94,9 @@ def list_decks(app: App) -> None:
 
 @deck.command()
 @click.argument("deck_ref", metavar="DECK")
-@click.option("--format", "fmt", type=click.Choice(["apkg", "csv", "md"]), required=True,
-              help="apkg: Anki package; csv: tab-separated with Anki's import headers; md: Markdown.")
+@click.option("--format", "fmt", type=click.Choice(["apkg", "csv", "md"]), default=None,
+              help="apkg: Anki package; csv: tab-separated with Anki's import headers; md: Markdown. "
+                   "Default: from the -o file's suffix.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Output file (default: standard output; DECK-ID.apkg for apkg).")
 @pass_app
@@ -104,6 +105,9 @@ def export(app: App, deck_ref: str, fmt: str, output: Path | None) -> None:
     from trainer import export as exporting
     from trainer.deckfile import load_deck
 
+    fmt = fmt or (output.suffix.lstrip(".").lower() if output is not None else "")
+    if fmt not in ("apkg", "csv", "md"):
+        raise click.UsageError("say the format: --format apkg|csv|md, or -o FILE.apkg, FILE.csv or FILE.md")
     d = load_deck(resolve_deck(deck_ref, app))
     if fmt == "apkg":
         target = output or Path(f"{d.id}.apkg")

@@ -123,3 +123,13 @@ def test_build_says_where_a_code_block_was_never_closed_and_makes_no_card_of_it(
     assert (f"{notes}:7: [1. Routing] code: code block never closed, so the rest of the notes reads as code: "
             "add its closing ``` line") in result.output
     assert [c.type for c in load_deck(tmp_path / "deck.yaml").cards] == ["basic"]
+
+
+def test_export_takes_the_format_from_the_output_suffix_or_asks_in_one_line(tmp_path):
+    target = tmp_path / "out.csv"
+    assert run(tmp_path, "export", "istio-notes", "-o", str(target)).exit_code == 0
+    assert target.read_text(encoding="utf-8").startswith("#separator:Tab\n")
+    result = run(tmp_path, "export", "istio-notes")
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == ("Error: say the format: --format apkg|csv|md, or -o FILE.apkg, "
+                                              "FILE.csv or FILE.md")

@@ -68,3 +68,14 @@ def test_bad_input_exits_2(tmp_path):
     assert missing.exit_code == 2 and "no such file" in missing.output
     unknown = grade(tmp_path, "no-such-exercise", str(broken))
     assert unknown.exit_code == 2 and "no exercise with id 'no-such-exercise'" in unknown.output
+
+
+def test_unreadable_answers_are_one_line_that_names_the_file_and_never_mentions_f(tmp_path):
+    missing = grade(tmp_path, "canary-10", str(tmp_path / "nope.yaml"))
+    assert missing.output == f"meshdrill: error: {tmp_path / 'nope.yaml'}: no such file or folder (check the path)\n"
+    binary = tmp_path / "answer.yaml"
+    binary.write_bytes(b"\xff\xfe\x00binary")
+    result = grade(tmp_path, "canary-10", str(binary))
+    assert result.exit_code == 2 and result.output.count("\n") == 1 and "answer.yaml:1: not UTF-8" in result.output
+    folder = grade(tmp_path, "canary-10", str(tmp_path))
+    assert folder.exit_code == 2 and "is a directory" in folder.output and "Traceback" not in folder.output
