@@ -159,7 +159,9 @@ def run_exercise(app: App, exercise_id: str) -> FlowResult:
     except KeyboardInterrupt:
         state.seconds += _elapsed(app, started)
         space.save_state(state)
-        out.print(f"\nattempt saved ({state.tries} tries, {state.hints_used} hints); "
+        tries = f"{state.tries} {'try' if state.tries == 1 else 'tries'}"
+        used = f"{state.hints_used} hint{'' if state.hints_used == 1 else 's'}"
+        out.print(f"\nattempt saved ({tries}, {used}); "
                   f"`meshdrill exercise start {exercise.id}` resumes it", style="md.warn")
         raise
 

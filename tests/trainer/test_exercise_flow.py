@@ -127,7 +127,7 @@ def test_ctrl_c_saves_the_attempt_and_the_next_start_resumes(tmp_path, monkeypat
     app.keys = Interrupting("\nh\nx\n")
     with pytest.raises(KeyboardInterrupt):
         run_exercise(app, "canary-10")
-    assert "attempt saved (1 tries, 1 hints)" in screen.getvalue()
+    assert "attempt saved (1 try, 1 hint)" in screen.getvalue()
     saved = Workspace(tmp_path, "canary-10").load_state()
     assert saved.tries == 1 and saved.hints_used == 1 and saved.seconds > 0
 

@@ -36,10 +36,21 @@ def list_view(exercises: list[Exercise], status: dict[str, str]) -> Table:
     return table
 
 
+def hanging(prefix: Text | str, body: Text | str) -> Table:
+    """`prefix body`, with the body's wrapped lines under the body, not under the prefix
+    (an 80-column terminal wraps most check descriptions and service lines)."""
+    grid = Table.grid()
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    grid.add_row(prefix, body)
+    return grid
+
+
 def checks_view(exercise: Exercise) -> Group:
-    lines = [Text("What is checked (after your YAML is applied to the cluster):", style="md.title")]
+    lines: list = [Text("What is checked (after your YAML is applied to the cluster):", style="md.title")]
     for check in published_checks(exercise):
-        lines.append(Text.assemble(("  • ", "md.dim"), (f"{check.id}: ", "md.option"), describe(check)))
+        lines.append(hanging(Text("  • ", style="md.dim"),
+                             Text.assemble((f"{check.id}: ", "md.option"), describe(check))))
     return Group(*lines)
 
 
@@ -90,7 +101,7 @@ def cluster_view(start: Start, cluster_text: str = "") -> Group:
     return Group(*lines)
 
 
-def _topology_lines(topo) -> list[Text]:
+def _topology_lines(topo) -> list:
     lines = []
     mesh = topo.mesh_config
     if mesh and mesh.outbound_traffic_policy and mesh.outbound_traffic_policy.mode:
@@ -112,7 +123,7 @@ def _topology_lines(topo) -> list[Text]:
             sidecar = w.sidecar if w.sidecar is not None else injected.get(ns)
             pods.append(f"{labels} ×{w.replicas if w.replicas is not None else 1}"
                         + ("" if sidecar else " no sidecar"))
-        lines.append(Text(f"  service {ns}/{svc.name} ({ports}): {'; '.join(pods)}"))
+        lines.append(hanging("  service ", f"{ns}/{svc.name} ({ports}): {'; '.join(pods)}"))
     for c in topo.clients:
         ns = c.namespace or "default"
         sidecar = c.sidecar if c.sidecar is not None else injected.get(ns)
@@ -139,15 +150,17 @@ def grade_view(grade: Grade, *, findings: bool = True) -> Group:
     passed = sum(r.passed for r in grade.results)
     parts: list = [Text.assemble(verdict, f"  {passed}/{len(grade.results)} checks · score {grade.score:.0%}")]
     for d in grade.rejected:
-        parts.append(Text(f"  rejected: {d.reference + ': ' if d.reference else ''}{d.message}", style="md.wrong"))
+        parts.append(hanging("  rejected: ", Text(f"{d.reference + ': ' if d.reference else ''}{d.message}",
+                                                  style="md.wrong")))
     for r in grade.results:
         mark = ("✓", "md.correct") if r.passed else ("✗", "md.wrong")
-        parts.append(Text.assemble("  ", mark, " ", (r.id, "md.option"), f"  {r.description}"))
+        parts.append(hanging(Text.assemble("  ", mark, " "), Text.assemble((r.id, "md.option"), f"  {r.description}")))
         if not r.passed:
-            parts.append(Text(f"      observed {r.observed}; expected {r.expected}", style="md.warn"))
+            parts.append(hanging("      ", Text(f"observed {r.observed}; expected {r.expected}", style="md.warn")))
             if r.counterexample:
-                parts.append(Text(f"      e.g. {r.counterexample}" + (":" if r.because else ""), style="md.dim"))
-                parts += [Text(f"        - {step}", style="md.dim") for step in r.because]
+                parts.append(hanging("      ", Text(f"e.g. {r.counterexample}" + (":" if r.because else ""),
+                                                    style="md.dim")))
+                parts += [hanging("        - ", Text(step, style="md.dim")) for step in r.because]
     # Where the simulator models Istio with known uncertainty, say so next to the grade.
     notes = dict.fromkeys(note for s in (grade.result.streams if grade.result else ()) for note in s.uncertain)
     parts += [Text(f"  note: {note}", style="md.dim") for note in notes]
@@ -155,7 +168,7 @@ def grade_view(grade: Grade, *, findings: bool = True) -> Group:
     notable = [d for d in grade.findings if d.level <= Level.WARNING and d not in grade.rejected]
     if findings and notable and not grade.passed:
         parts.append(Text("  findings (istioctl analyze):", style="md.title"))
-        parts += [Text(f"    {d.render()}", style="md.warn") for d in notable[:MAX_FINDINGS]]
+        parts += [hanging("    ", Text(d.render(), style="md.warn")) for d in notable[:MAX_FINDINGS]]
         if len(notable) > MAX_FINDINGS:
             parts.append(Text(f"    … and {len(notable) - MAX_FINDINGS} more (`meshdrill analyze`)", style="md.dim"))
     return Group(*parts)

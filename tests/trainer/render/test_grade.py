@@ -75,3 +75,18 @@ def test_exercise_list_fits_80_columns_with_ids_whole_and_titles_wrapped_under_t
             assert line[title_column] != " "
     ids = {line.split()[1] for line in lines[2:] if line[:title_column].strip()}
     assert ids == {e.id for e in exercises}
+
+
+def test_at_80_columns_wrapped_checks_and_services_hang_under_their_text():
+    from engine.grading.grader import start_of
+    from trainer.exercises import exercise
+    from trainer.render.grade import sheet_view
+
+    chosen = exercise("canary-10")
+    screen = io.StringIO()
+    make_console(file=screen, width=80).print(sheet_view(chosen, start_of(chosen)))
+    lines = [line.rstrip() for line in screen.getvalue().splitlines()]
+    service = next(i for i, line in enumerate(lines) if line.startswith("  service default/reviews"))
+    assert lines[service + 1] == "          app=reviews,version=v2 ×1"
+    accepted = next(i for i, line in enumerate(lines) if line.startswith("  • accepted: "))
+    assert lines[accepted + 1] == "    webhook)"
