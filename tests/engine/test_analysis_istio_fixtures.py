@@ -58,6 +58,8 @@ def case(name, files, analyzer, *expected):
     return Case(name, tuple(files.split()), analyzer, tuple(expected))
 
 
+# schema.ValidationAnalyzer re-runs the validating webhook: in meshdrill that is admission (layer webhook).
+SCHEMA_VS = "schema.ValidationAnalyzer.VirtualService"
 GW_PORTS, GW_CONFLICT = "gateway.IngressGatewayPortAnalyzer", "gateway.ConflictingGatewayAnalyzer"
 SIDECAR = "sidecar.SelectorAnalyzer"
 VS_CONFLICT, VS_HOSTS = "virtualservice.ConflictingMeshGatewayHostsAnalyzer", "virtualservice.DestinationHostAnalyzer"
@@ -221,6 +223,16 @@ CASES = [
     case("DestinationRuleSubsetsWithTopologyLabels", "destinationrule-subsets-with-topology-labels.yaml", PODS),
     case("DestinationRuleEmptyTopologyLabels", "destinationrule-empty-topology-labels.yaml", PODS,
          ("IST0173", "DestinationRule default/empty-topology-labels")),
+    # --- schema.ValidationAnalyzer (the webhook's warnings IST0130/IST0131) ------------------------------
+    case("dupmatches", "virtualservice_dupmatches.yaml virtualservice_overlappingmatches.yaml", SCHEMA_VS,
+         *(("IST0130", f"VirtualService {ref}") for ref in (
+             "default/duplicate-match", "foo/sample-foo-cluster01", "default/duplicate-tcp-match",
+             "default/duplicate-empty-tcp", "none/tls-routing")),
+         *(("IST0131", f"VirtualService {ref}") for ref in (
+             "default/almost-duplicate-match", "default/duplicate-match", "default/almost-duplicate-tcp-match",
+             "default/duplicate-tcp-match", "none/tls-routing-almostmatch", "none/tls-routing",
+             "default/non-method-get", "default/overlapping-in-single-match", "default/overlapping-in-two-matches",
+             "default/overlapping-mathes-with-different-methods"))),
     case("Route Rule no effect on Ingress", "virtualservice_route_rule_no_effects_ingress.yaml", VS_HOSTS,
          ("IST0140", "VirtualService default/testing-service-01-test-01")),
 ]
@@ -228,6 +240,9 @@ CASES = [
 
 def found(c: Case) -> list[tuple[str, str]]:
     config = load_config([str(FIXTURES / f) for f in c.files])
+    if c.analyzer == SCHEMA_VS:
+        return sorted((d.code, d.origin) for d in list(config.rejected) + list(config.notes)
+                      if str(d.layer) == "webhook" and d.origin.startswith("VirtualService "))
     config.rejected, config.notes = [], []       # only what the analyzers say
     ours = tuple(a for a in ANALYZERS if a.name in EMULATED_BY[c.analyzer])
     return sorted((d.code, d.origin) for d in analyze(config, analyzers=ours))
@@ -244,6 +259,7 @@ def test_every_fixture_file_is_used():
 
 
 def test_the_emulating_analyzers_exist():
+    assert {c.analyzer for c in CASES} <= set(EMULATED_BY) | {SCHEMA_VS}
     names = {a.name for a in ANALYZERS}
     assert {n for ours in EMULATED_BY.values() for n in ours} <= names
 
