@@ -158,3 +158,17 @@ spec:
 @pytest.mark.parametrize("case", BACKENDS, ids=str)
 def test_traffic_backends(case):
     check(case)
+
+
+# routing.go hostCases: every form of the Host header (FQDN, <svc>.<ns>.svc, short name; with the
+# service port, with a random port) selects the service's virtual host: 200 over mTLS, not the
+# passthrough cluster.
+HOSTS = ["httpbin.default.svc.cluster.local", "httpbin.default.svc.cluster.local:8000",
+         "httpbin.default.svc.cluster.local:12345", "httpbin.default.svc", "httpbin.default.svc:8000",
+         "httpbin.default.svc:12345", "httpbin", "httpbin:8000", "httpbin:12345"]
+
+
+@pytest.mark.parametrize("host", HOSTS)
+def test_host_cases(host):
+    check(Case(f"integ/hostCases {host}", "", f"{{from: default/sleep, to: 'httpbin:8000', requests: 5, "
+               f"headers: {{host: '{host}'}}}}", {"status": {"200": 5}, "tls": {"mtls": 5}}))
