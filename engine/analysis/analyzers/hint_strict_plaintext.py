@@ -80,7 +80,7 @@ def _strict_endpoints(ctx: Context) -> dict[Endpoint, list[Resource]]:
                 decision = peer_mode(mesh, pod, target)
                 if decision.mode == "STRICT" and decision.policy is not None:
                     found = out.setdefault((svc.host, port.port), [])
-                    if decision.policy not in found:
+                    if not any(p is decision.policy for p in found):
                         found.append(decision.policy)
     return out
 
