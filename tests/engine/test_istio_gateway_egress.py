@@ -164,6 +164,43 @@ spec:
 """, INGRESS % ("http://x.example.com/", ""), {"status": {"200": 10}, "to": {"httpbin": 1.0}}),
 ]
 
+def port_less(port: int, host: str) -> str:
+    return gateway("gateway", f"    - {{port: {{number: {port}, name: http, protocol: HTTP}}, hosts: ['*']}}") + any_vs(
+        "[gateway]").replace("host: httpbin, port: {number: 8000}", f"host: {host}")
+
+
+SUBSET_VIA_GATEWAY = gateway("gateway", ANY_HOST) + any_vs("[gateway]").replace(
+    "host: httpbin, port: {number: 8000}", "host: httpbin, subset: v1, port: {number: 8000}")
+
+GATEWAY_DESTINATIONS = [
+    Case("route.go GetDestinationCluster on a gateway: no destination port, one-port service -> that port",
+         port_less(443, "reviews"), INGRESS % ("http://x.example.com:443/", ""), {"status": {"200": 10}}),
+    Case("route.go GetDestinationCluster on a gateway: no destination port, multi-port service -> the "
+         "gateway's port (80: known has it)", port_less(80, "known"), INGRESS % ("http://x.example.com/", ""),
+         {"status": {"200": 10}, "to": {"known": 1.0}}),
+    Case("route.go GetDestinationCluster on a gateway: no destination port, multi-port service without the "
+         "gateway's port -> 503 NC (ingress-control always names the port)", port_less(80, "httpbin"),
+         INGRESS % ("http://x.example.com/", ""), {"status": {"503": 10}, "flags": {"NC": 10}}),
+    Case("push_context.go destinationRule from the gateway's namespace: a default-namespace DR is exported",
+         SUBSET_VIA_GATEWAY + HTTPBIN_DR, INGRESS % ("http://x.example.com/", ""),
+         {"status": {"200": 10}, "to": {"httpbin/v1": 1.0}}),
+    Case("push_context.go destinationRule: a DR exported to '.' is invisible to the gateway -> subset NC",
+         SUBSET_VIA_GATEWAY + HTTPBIN_DR.replace("spec:\n  host: httpbin", "spec:\n  exportTo: ['.']\n  host: httpbin"),
+         INGRESS % ("http://x.example.com/", ""), {"status": {"503": 10}, "flags": {"NC": 10}}),
+    Case("gateway -> backend is outbound: auto mTLS to a STRICT backend works",
+         SUBSET_VIA_GATEWAY + HTTPBIN_DR + """
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: default, namespace: default}
+spec: {mtls: {mode: STRICT}}
+""", INGRESS % ("http://x.example.com/", ""), {"status": {"200": 10}, "tls": {"mtls": 10}}),
+    Case("gateway -> a backend without sidecar is plaintext (auto mTLS)",
+         gateway("gateway", ANY_HOST) + any_vs("[gateway]").replace(
+             "host: httpbin, port: {number: 8000}", "host: legacy-svc.legacy.svc.cluster.local, port: {number: 8000}"),
+         INGRESS % ("http://x.example.com/", ""), {"status": {"200": 10}, "tls": {"plaintext": 10}}),
+]
+
 SE_HTTPBIN = """
 ---
 apiVersion: networking.istio.io/v1
@@ -340,6 +377,6 @@ spec:
 ]
 
 
-@pytest.mark.parametrize("case", INGRESS_CASES + INGRESS_MORE + EGRESS_CASES, ids=str)
+@pytest.mark.parametrize("case", INGRESS_CASES + INGRESS_MORE + GATEWAY_DESTINATIONS + EGRESS_CASES, ids=str)
 def test_gateway_and_egress_scenarios(case):
     check(case)
