@@ -123,7 +123,11 @@ def _decode_object(doc: Document, data: dict, prefix: str, order: int, default_n
     spec = None
     if info.spec is not None:
         spec_data = data.get(info.spec_field)
-        if spec_data is None and info.kind not in ("Namespace",):
+        if spec_data is None and info.spec_required:
+            decoder.problem("required", (info.spec_field,), f"{info.spec_field}: Required value")
+            # the webhook (istioctl analyze) still judges the empty spec Go would see
+            spec = Decoder().decode_object(info.spec, {}, (info.spec_field,))
+        elif spec_data is None and info.kind not in ("Namespace",):
             spec_data = {}
         if spec_data is not None:
             spec = decoder.decode_object(info.spec, spec_data, (info.spec_field,))

@@ -24,6 +24,7 @@ class KindInfo:
     simulated: bool = True         # False: loaded and validated, not simulated (an Info says so)
     namespaced: bool = True
     spec_field: str = "spec"
+    spec_required: bool = False    # the CRD lists `spec` as required (ServiceEntry)
 
 
 _NET = ("v1", "v1beta1", "v1alpha3")
@@ -33,7 +34,7 @@ KINDS: tuple[KindInfo, ...] = (
     KindInfo(NETWORKING, "VirtualService", _NET, networking.VirtualService),
     KindInfo(NETWORKING, "DestinationRule", _NET, networking.DestinationRule),
     KindInfo(NETWORKING, "Gateway", _NET, networking.Gateway),
-    KindInfo(NETWORKING, "ServiceEntry", _NET, networking.ServiceEntry),
+    KindInfo(NETWORKING, "ServiceEntry", _NET, networking.ServiceEntry, spec_required=True),
     KindInfo(NETWORKING, "Sidecar", _NET, networking.Sidecar),
     KindInfo(NETWORKING, "WorkloadEntry", _NET, None, simulated=False),
     KindInfo(NETWORKING, "WorkloadGroup", _NET, None, simulated=False),

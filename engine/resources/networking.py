@@ -286,13 +286,20 @@ class ConsistentHashLB:
 
 
 @dataclass(frozen=True)
+class WarmupConfiguration:
+    duration: Duration | None = f(required=True)
+    minimum_percent: float | None = f(minimum=0, maximum=100)
+    aggression: float | None = f(minimum=1)
+
+
+@dataclass(frozen=True)
 class LoadBalancerSettings:
     ONEOF = (("simple", "consistentHash"),)
     simple: SimpleLB | None = None
     consistent_hash: ConsistentHashLB | None = None
     locality_lb_setting: Raw | None = None
     warmup_duration_secs: Duration | None = None
-    warmup: Raw | None = None
+    warmup: WarmupConfiguration | None = None
 
 
 class H2UpgradePolicy(StrEnum):
@@ -321,6 +328,14 @@ class HTTPSettings:
     h2_upgrade_policy: H2UpgradePolicy | None = None
     use_client_protocol: bool | None = None
     max_concurrent_streams: int | None = None
+    http2_keep_alive: HTTP2KeepAlive | None = None
+
+
+@dataclass(frozen=True)
+class HTTP2KeepAlive:
+    """HTTP/2 PING keepalive towards the upstream (Istio >= 1.27)."""
+    interval: Duration | None = None
+    timeout: Duration | None = None
 
 
 @dataclass(frozen=True)

@@ -76,9 +76,9 @@ class Problem:
     message: str
 
 
-def f(default=None, *, json: str | None = None, required: bool = False, minimum: int | None = None,
-      factory=None):
-    meta = {"json": json, "required": required, "minimum": minimum}
+def f(default=None, *, json: str | None = None, required: bool = False, minimum: float | None = None,
+      maximum: float | None = None, factory=None):
+    meta = {"json": json, "required": required, "minimum": minimum, "maximum": maximum}
     if factory is not None:
         return dataclasses.field(default_factory=factory, metadata=meta)
     return dataclasses.field(default=default, metadata=meta)
@@ -95,7 +95,8 @@ class _Field:
     json: str
     hint: object
     required: bool
-    minimum: int | None
+    minimum: float | None
+    maximum: float | None = None
 
 
 @cache
@@ -107,7 +108,8 @@ def fields_of(cls) -> dict[str, _Field]:
             continue
         meta = fld.metadata
         name = meta.get("json") or camel(fld.name)
-        out[name] = _Field(fld.name, name, hints[fld.name], meta.get("required", False), meta.get("minimum"))
+        out[name] = _Field(fld.name, name, hints[fld.name], meta.get("required", False), meta.get("minimum"),
+                           meta.get("maximum"))
     return out
 
 
@@ -203,11 +205,7 @@ class Decoder:
                     self._unknown(path + (str(key),), str(key), known)
                 continue
             decoded = self.decode(spec.hint, item, path + (spec.json,))
-            if spec.minimum is not None and isinstance(decoded, (int, float)) and not isinstance(decoded, bool) \
-                    and decoded < spec.minimum:
-                self.problem("invalid", path + (spec.json,),
-                             f"{format_path(path + (spec.json,))}: Invalid value: {decoded}: "
-                             f"{format_path(path + (spec.json,))} in body should be greater than or equal to {spec.minimum}")
+            self._bounds(spec, decoded, path + (spec.json,))
             if decoded is not None:
                 kwargs[spec.attr] = decoded
         for spec in info.required:
@@ -225,6 +223,18 @@ class Decoder:
         if info.has_line:
             kwargs["line"] = 0  # filled by the caller, which knows the document
         return cls(**kwargs)
+
+    def _bounds(self, spec: _Field, value, path: tuple) -> None:
+        """OpenAPI minimum / maximum, in the API server's words."""
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            return
+        p = format_path(path)
+        if spec.minimum is not None and value < spec.minimum:
+            self.problem("invalid", path, f"{p}: Invalid value: {_num(value)}: {p} in body should be greater than "
+                                          f"or equal to {_num(spec.minimum)}")
+        if spec.maximum is not None and value > spec.maximum:
+            self.problem("invalid", path, f"{p}: Invalid value: {_num(value)}: {p} in body should be less than "
+                                          f"or equal to {_num(spec.maximum)}")
 
     def _list(self, item_hint, value, path: tuple) -> tuple:
         if not isinstance(value, list):
@@ -308,6 +318,11 @@ class Decoder:
     def _unknown(self, path: tuple, key: str, known: dict) -> None:
         guess = _did_you_mean(key, list(known))
         self.problem("unknown", path, f"strict decoding error: unknown field \"{format_path(path)}\"{guess}")
+
+
+def _num(value: float) -> str:
+    """A JSON number as Go prints it in a field error: 150.0 reads 150."""
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def _did_you_mean(value: str, options: list[str]) -> str:

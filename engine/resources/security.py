@@ -123,10 +123,13 @@ class JWTRule:
     output_claim_to_headers: tuple[Raw, ...] = ()
     forward_original_token: bool | None = None
     timeout: Raw | None = None
+    space_delimited_claims: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class RequestAuthentication:
+    RULES = (cel.request_authentication,)
+
     selector: WorkloadSelector | None = None
     target_ref: Raw | None = None
     target_refs: tuple[Raw, ...] = ()

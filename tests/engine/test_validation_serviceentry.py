@@ -26,7 +26,9 @@ REJECTED = [
     (f"hosts: ['*bar.com']\n{PORT}", [f'{WARN}partial wildcard "*bar.com" not allowed']),
     (f"hosts: [a.com]\naddresses: [1.2.3.300]\n{PORT}", [f"{ERR}1.2.3.300 is not a valid IP"]),
     ("hosts: [a.com]\nports: [{number: 80, name: http, protocol: HTTP}, {number: 81, name: http, protocol: HTTP}]",
-     [f'{ERR}service entry port name "http" already defined']),
+     [f'{ERR}service entry port name "http" already defined',
+      # ports is a list-map keyed by name in the CRD (testdata/crds/serviceentry-invalid.yaml)
+      'MD0024 spec.ports[1]: Duplicate value: map[string]interface {}{"name":"http"}']),
     ("hosts: [a.com]\nports: [{number: 80, name: Bad_Name, protocol: HTTP}]", [f"{ERR}invalid port name: Bad_Name"]),
     ("hosts: [a.com]\nports: [{number: 443, name: ssl, protocol: SSL}]", [f"{ERR}unsupported protocol: SSL"]),
     ("hosts: [a.com]\nports: [{number: 3306, name: db, protocol: TCP}]",
