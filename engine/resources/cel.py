@@ -87,10 +87,7 @@ def service_entry(spec: dict) -> Problems:
 
 
 def authorization_policy(spec: dict) -> Problems:
-    out: Problems = []
-    chosen = sum(spec.get(k) is not None for k in ("selector", "targetRef")) + bool(spec.get("targetRefs"))
-    if chosen > 1:
-        out.append(((), _cel("only one of targetRefs or selector can be set")))
+    out: Problems = _selector_or_refs(spec) + target_refs(spec)
     for i, rule in enumerate(_items(spec, "rules")):
         if not isinstance(rule, dict):
             continue
