@@ -6,7 +6,7 @@
 
 import pytest
 
-from tests.engine.istio_cases import HTTPBIN_DR, Case, check
+from tests.engine.istio_cases import BASE, HTTPBIN_DR, Case, check
 
 
 def gateway(name: str, servers: str, ns: str = "default") -> str:
@@ -239,9 +239,56 @@ def registry_only(base: str) -> str:
 
 
 def egress(name: str, config: str, stream: str, expect: dict, *, closed: bool = False, **kw) -> Case:
-    from tests.engine.istio_cases import BASE
     return Case(name, config, stream, expect, topology=registry_only(BASE) if closed else BASE, **kw)
 
+
+EGRESS_GATEWAY = """
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: cnn, namespace: default}
+spec:
+  hosts: [edition.cnn.com]
+  ports: [{number: 80, name: http-port, protocol: HTTP}, {number: 443, name: https, protocol: HTTPS}]
+  resolution: DNS
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: istio-egressgateway, namespace: default}
+spec:
+  selector: {istio: egressgateway}
+  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: [edition.cnn.com]}]
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: egressgateway-for-cnn, namespace: default}
+spec:
+  host: istio-egressgateway.istio-system.svc.cluster.local
+  subsets: [{name: cnn}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: direct-cnn-through-egress-gateway, namespace: default}
+spec:
+  hosts: [edition.cnn.com]
+  gateways: [istio-egressgateway, mesh]
+  http:
+    - match: [{gateways: [mesh], port: 80}]
+      route: [{destination: {host: istio-egressgateway.istio-system.svc.cluster.local, subset: cnn, port: {number: 80}}, weight: 100}]
+    - match: [{gateways: [istio-egressgateway], port: 80}]
+      route: [{destination: {host: edition.cnn.com, port: {number: 80}}, weight: 100}]
+"""
+CNN_PLAIN_80 = BASE.replace("{host: edition.cnn.com, ports: [80, 443], tls: true}", "{host: edition.cnn.com, ports: [80]}")
+TO_CNN = "{from: default/sleep, to: 'http://edition.cnn.com/politics', requests: 10}"
+
+EGRESS_GATEWAY_CASES = [
+    Case("task/egress-gateway: sidecar -> egress gateway (mTLS) -> edition.cnn.com:80", EGRESS_GATEWAY, TO_CNN,
+         {"status": {"200": 10}, "tls": {"mtls": 10}, "to": {"istio-egressgateway/cnn": 1.0}}, topology=CNN_PLAIN_80),
+    Case("task/egress-gateway: without the gateway-side rule the egress gateway answers 404",
+         EGRESS_GATEWAY.replace("""    - match: [{gateways: [istio-egressgateway], port: 80}]
+      route: [{destination: {host: edition.cnn.com, port: {number: 80}}, weight: 100}]
+""", ""), TO_CNN, {"status": {"404": 10}}, topology=CNN_PLAIN_80),
+]
 
 EGRESS_CASES = [
     egress("task/egress-control: ALLOW_ANY, http://httpbin.org passes through", "", TO_HTTPBIN_ORG,
@@ -377,6 +424,6 @@ spec:
 ]
 
 
-@pytest.mark.parametrize("case", INGRESS_CASES + INGRESS_MORE + GATEWAY_DESTINATIONS + EGRESS_CASES, ids=str)
+@pytest.mark.parametrize("case", INGRESS_CASES + INGRESS_MORE + GATEWAY_DESTINATIONS + EGRESS_GATEWAY_CASES + EGRESS_CASES, ids=str)
 def test_gateway_and_egress_scenarios(case):
     check(case)
