@@ -290,6 +290,34 @@ EGRESS_GATEWAY_CASES = [
 """, ""), TO_CNN, {"status": {"404": 10}}, topology=CNN_PLAIN_80),
 ]
 
+WIKIPEDIA = registry_only(BASE).replace(
+    "    - {host: www.google.com, ports: [443], tls: true}",
+    "    - {host: www.google.com, ports: [443], tls: true}\n    - {host: en.wikipedia.org, ports: [443], tls: true}"
+    "\n    - {host: de.wikipedia.org, ports: [443], tls: true}")
+SE_WIKIPEDIA = """
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: wikipedia, namespace: default}
+spec:
+  hosts: ['*.wikipedia.org']
+  ports: [{number: 443, name: https, protocol: HTTPS}]
+  resolution: NONE
+"""
+
+EGRESS_WILDCARD = [
+    Case("task/egress-wildcard: SE *.wikipedia.org (NONE) lets REGISTRY_ONLY reach en.wikipedia.org", SE_WIKIPEDIA,
+         "{from: default/sleep, to: 'https://en.wikipedia.org/wiki/Main_Page', requests: 10}",
+         {"status": {"200": 10}, "tls": {"tls": 10}}, topology=WIKIPEDIA),
+    Case("task/egress-wildcard: the SE is exported everywhere by default (de.wikipedia.org from not-default)",
+         SE_WIKIPEDIA, "{from: not-default/sleep, to: 'https://de.wikipedia.org/', requests: 10}",
+         {"status": {"200": 10}}, topology=WIKIPEDIA),
+    Case("service_entry.proto exportTo '.': other namespaces do not see it (REGISTRY_ONLY reset)",
+         SE_WIKIPEDIA.replace("resolution: NONE", "resolution: NONE\n  exportTo: ['.']"),
+         "{from: not-default/sleep, to: 'https://de.wikipedia.org/', requests: 10}",
+         {"status": {"reset": 10}}, topology=WIKIPEDIA),
+]
+
 EGRESS_CASES = [
     egress("task/egress-control: ALLOW_ANY, http://httpbin.org passes through", "", TO_HTTPBIN_ORG,
            {"status": {"200": 10}, "tls": {"plaintext": 10}}),
@@ -424,6 +452,6 @@ spec:
 ]
 
 
-@pytest.mark.parametrize("case", INGRESS_CASES + INGRESS_MORE + GATEWAY_DESTINATIONS + EGRESS_GATEWAY_CASES + EGRESS_CASES, ids=str)
+@pytest.mark.parametrize("case", INGRESS_CASES + INGRESS_MORE + GATEWAY_DESTINATIONS + EGRESS_GATEWAY_CASES + EGRESS_WILDCARD + EGRESS_CASES, ids=str)
 def test_gateway_and_egress_scenarios(case):
     check(case)
