@@ -9,6 +9,7 @@ from __future__ import annotations
 from engine.resources.networking import (ClientTLSSettings, ConnectionPoolSettings, H2UpgradePolicy,
                                          LoadBalancerSettings, OutlierDetection, TLSMode, TrafficPolicy)
 from engine.validation import common
+from engine.validation.locality import locality_lb_setting
 from engine.validation.report import Report
 
 
@@ -107,12 +108,7 @@ def load_balancer(r: Report, lb: LoadBalancerSettings | None, od: OutlierDetecti
                 r.error(f"{at}.maglev", "tableSize must be less than 5000011 for maglev")
             if not _is_prime(size):
                 r.error(f"{at}.maglev", "tableSize must be a prime number for maglev")
-    if isinstance(lb.locality_lb_setting, dict):
-        setting = lb.locality_lb_setting
-        if setting.get("distribute") and setting.get("failover"):
-            r.error(f"{path}.localityLbSetting", "can not simultaneously specify 'distribute' and 'failover'")
-        elif (setting.get("failover") or setting.get("failoverPriority")) and od is None:
-            r.warning(f"{path}.localityLbSetting", "outlier detection policy must be provided for failover")
+    locality_lb_setting(r, lb.locality_lb_setting, od is not None, f"{path}.localityLbSetting")
 
 
 def _is_prime(x: int) -> bool:

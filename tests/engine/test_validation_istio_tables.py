@@ -1526,6 +1526,55 @@ for name, spec, err in (
     case("TestCRDs/reqauth-invalid", name, crd("RequestAuthentication", spec, name), bad(err))
 
 
+# ---- agent/validation_test.go: TestValidateLocalityLbSetting / TestValidateLocalities ---------------
+def locality(setting: str, outlier: bool = True) -> str:
+    fields = f"loadBalancer: {{simple: ROUND_ROBIN, localityLbSetting: {setting}}}"
+    return policy(fields + (", outlierDetection: {consecutive5xxErrors: 5}" if outlier else ""))
+
+
+for name, setting, outlier, expect in (
+        ("invalid LocalityLoadBalancerSetting_Distribute total weight > 100",
+         "{distribute: [{from: a/b/c, to: {a/b/c: 80, a/b1: 25}}]}", True, bad("total locality weight 105 != 100")),
+        ("invalid LocalityLoadBalancerSetting_Distribute total weight < 100",
+         "{distribute: [{from: a/b/c, to: {a/b/c: 80, a/b1: 15}}]}", True, bad("total locality weight 95 != 100")),
+        ("invalid LocalityLoadBalancerSetting_Distribute weight = 0",
+         "{distribute: [{from: a/b/c, to: {a/b/c: 0, a/b1: 100}}]}", True, bad("locality weight must be in range [1, 100]")),
+        ("invalid LocalityLoadBalancerSetting specify both distribute and failover",
+         "{distribute: [{from: a/b/c, to: {a/b/c: 80, a/b1: 20}}], failover: [{from: region1, to: region2}]}", True,
+         bad("can not simultaneously specify 'distribute' and 'failover'")),
+        ("invalid failover src and dst have same region", "{failover: [{from: region1, to: region1}]}", True,
+         bad("must specify different regions")),
+        ("invalid failover src contain '*' wildcard", "{failover: [{from: '*', to: region2}]}", True, bad("wildcard")),
+        ("invalid failover dst contain '*' wildcard", "{failover: [{from: region1, to: '*'}]}", True, bad("wildcard")),
+        ("invalid failover src contain '/' separator", "{failover: [{from: region1/zone1, to: region2}]}", True,
+         bad("locality lb failover only specify region")),
+        ("invalid failover dst contain '/' separator", "{failover: [{from: region1, to: region2/zone1}]}", True,
+         bad("locality lb failover only specify region")),
+        ("failover priority provided without outlier detection policy",
+         "{failoverPriority: [topology.istio.io/network, topology.kubernetes.io/region, topology.kubernetes.io/zone, "
+         "topology.istio.io/subzone]}", False, warn("outlier detection policy must be provided for failover")),
+        ("failover provided without outlier detection policy",
+         "{failover: [{from: us-east, to: eu-west}, {from: us-west, to: eu-east}]}", False,
+         warn("outlier detection policy must be provided for failover")),
+        ("invalid LocalityLoadBalancerSetting specify both failoverPriority and region in failover",
+         "{failover: [{from: region1, to: region2}], failoverPriority: [topology.kubernetes.io/region]}", True,
+         bad("can not simultaneously set 'failover' and topology label"))):
+    case("TestValidateLocalityLbSetting", name, locality(setting, outlier), expect)
+
+for name, froms, expect in (
+        ("multi wildcard locality", ["*/zone/*"], bad("wildcard '*' number can not exceed 1")),
+        ("wildcard not in suffix", ["*/zone"], bad("must be in the end")),
+        ("explicit wildcard region overlap", ["*", "a/b/c"], bad("overlap with previous specified ones")),
+        ("implicit wildcard region overlap", ["a", "a/b/c"], bad("overlap")),
+        ("explicit wildcard zone overlap", ["a/*", "a/b/c"], bad("overlap")),
+        ("implicit wildcard zone overlap", ["a/b", "a/b/c"], bad("overlap")),
+        ("explicit wildcard subzone overlap", ["a/b/*", "a/b/c"], bad("overlap")),
+        ("valid localities", ["a1/*", "a2/*", "a3/b3/c3", "a4/b4", "a5/b5/*"], OK)):
+    # distribute sources are validated together (validateLocalities(srcLocalities))
+    distribute = ", ".join(f"{{from: '{src}', to: {{r/z: 100}}}}" for src in froms)
+    case("TestValidateLocalities", name, locality(f"{{distribute: [{distribute}]}}"), expect)
+
+
 # ---- the test ------------------------------------------------------------------------------------
 def _render(diags) -> str:
     return "\n".join(f"{d.level} {d.code} {d.message}" for d in diags) or "(nothing)"
