@@ -214,9 +214,13 @@ class ClusterState:
         return False
 
     def eject(self, now: float, h: int) -> bool:
-        """Envoy `ejectHost`: eject only while the ejected share is *below* maxEjectionPercent,
-        so with none ejected one host always can be (istio-semantics §12.10)."""
-        if self.ejected[h] or 100.0 * self.n_ejected / self.n >= self.max_ejection_percent:
+        """Envoy `DetectorImpl::ejectHost`: eject only if the ejected share *including this host*
+        stays within maxEjectionPercent. Envoy 1.28 put the first ejection under that limit too
+        (runtime guard check_mep_on_first_eject; the old path was removed in 1.31, i.e. every
+        Istio >= 1.23) and Istio does not set `always_eject_one_host`. So the default 10% ejects
+        nothing from fewer than 10 hosts. This corrects istio-semantics §12.10, which describes
+        the pre-1.28 rule ("one host can always be ejected")."""
+        if self.ejected[h] or 100.0 * (self.n_ejected + 1) / self.n > self.max_ejection_percent:
             return False
         # The ejection multiplier decays by one per interval the host stayed healthy [M].
         if self.ejections[h]:

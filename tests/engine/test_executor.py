@@ -213,9 +213,9 @@ def test_max_retries_budget_blocks_retries_with_uo():
     assert r.flags.get("UO", 0) > 0 and r.flags.get("URX", 0) > 0
 
 
-# --- outlier detection (§4.6, §12.10) --------------------------------------------------------------
+# --- outlier detection (§4.6; §12.10 corrected for Envoy >= 1.28, see cluster.py `eject`) ---------
 
-def failing_pair(max_ejection_percent=10, **outlier):
+def failing_pair(max_ejection_percent=50, **outlier):
     hosts = [conn("bad", error_rate=1.0, error_status=503), conn("good")]
     policy = OutlierPolicy(max_ejection_percent=max_ejection_percent, **outlier)
     return plan(target(conns=hosts, outlier=policy), retry=NO_RETRY)
@@ -226,8 +226,15 @@ def test_outlier_detection_ejects_a_failing_host_after_5_consecutive_5xx():
     assert r.status == {"200": 9995, "503": 5}
 
 
-def test_max_ejection_percent_10_still_ejects_one_of_two_hosts():  # §12.10
-    assert run(failing_pair(max_ejection_percent=10), 1000).status["503"] == 5
+def test_max_ejection_percent_10_ejects_nothing_from_two_hosts():
+    """Envoy >= 1.28 `ejectHost`: (0 + 1) / 2 = 50% > 10%, so the default limit keeps the bad host
+    in rotation (check_mep_on_first_eject; Istio does not set always_eject_one_host)."""
+    assert near(run(failing_pair(max_ejection_percent=10)).status["503"] / 10_000, 0.5, 10_000)
+
+
+def test_max_ejection_percent_at_the_share_of_one_host_ejects_it():
+    assert run(failing_pair(max_ejection_percent=50), 1000).status["503"] == 5   # 1/2 = 50% <= 50%
+    assert near(run(failing_pair(max_ejection_percent=49)).status["503"] / 10_000, 0.5, 10_000)
 
 
 def test_max_ejection_percent_0_never_ejects():
@@ -236,7 +243,7 @@ def test_max_ejection_percent_0_never_ejects():
 
 def test_max_ejection_percent_caps_how_many_failing_hosts_leave():
     hosts = [conn("bad1", error_rate=1.0), conn("bad2", error_rate=1.0), conn("good1"), conn("good2")]
-    capped = plan(target(conns=hosts, outlier=OutlierPolicy(max_ejection_percent=10)), retry=NO_RETRY)
+    capped = plan(target(conns=hosts, outlier=OutlierPolicy(max_ejection_percent=25)), retry=NO_RETRY)
     free = plan(target(conns=hosts, outlier=OutlierPolicy(max_ejection_percent=50)), retry=NO_RETRY)
     assert run(free, 10_000).status["503"] == 10                    # both ejected, 5 errors each
     assert run(capped, 10_000).status["503"] > 1000                 # the second stays in rotation
