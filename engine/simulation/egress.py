@@ -104,10 +104,13 @@ def passthrough_service(hop: Hop, svc: Service) -> ClusterTarget | Outcome:
 def http_listener(hop: Hop) -> bool:
     """Does the sidecar have an HTTP listener on this port? Only then can the `block_all` virtual
     host answer; otherwise the catch-all TCP listener blackholes the connection. Istio opens
-    0.0.0.0:<port> for every HTTP (or sniffed) port of a service the client can see: exported to
-    its namespace and inside its Sidecar's egress hosts, and for every Sidecar egress listener that
-    names an HTTP port (httproute_test.go TestSidecarOutboundHTTPRouteConfig "sidecar config port
-    that is not in any service": block_all on 9000)."""
+    0.0.0.0:<port> for every HTTP port of a service the client can see (exported to its namespace,
+    inside its Sidecar's egress hosts), and for every Sidecar egress listener that names an HTTP
+    port (httproute_test.go TestSidecarOutboundHTTPRouteConfig "sidecar config port that is not in
+    any service": block_all on 9000). A sniffed (auto) or TCP port binds the service's VIP
+    instead, so it never sees traffic for another address; only a ServiceEntry without
+    `addresses` has no VIP to bind (sidecar_simulation_test.go TestPassthroughTraffic: HTTP on
+    the auto port 81 gets block_all "without VIP" but BlackHoleCluster "with VIP")."""
     sidecar = hop.mesh.sidecar_for(hop.sender.pod) if hop.sender.pod is not None and not hop.sender.gateway else None
     for listener in sidecar.spec.egress if sidecar is not None else ():
         if listener.port is not None and listener.port.number == hop.port \
@@ -115,11 +118,12 @@ def http_listener(hop: Hop) -> bool:
             return True
     for svc in hop.mesh.inventory.services:
         sp = svc.port(hop.port)
-        if sp is not None and (sp.protocol in HTTP_PROTOCOLS or sp.protocol == "AUTO") \
+        if sp is not None and sp.protocol in HTTP_PROTOCOLS \
                 and hop.mesh.service(svc.host, hop.namespace) is not None \
                 and in_scope(hop, svc.host, svc.namespace, hop.port)[0]:
             return True
-    return any(str(p.protocol or "").upper() in HTTP_PROTOCOLS and p.number == hop.port
+    return any(p.number == hop.port and (str(p.protocol or "").upper() in HTTP_PROTOCOLS
+                                         or (not p.protocol and not se.spec.addresses))
                for _, se in hop.mesh.service_entries.items() for p in se.spec.ports)
 
 

@@ -318,6 +318,52 @@ EGRESS_WILDCARD = [
          {"status": {"reset": 10}}, topology=WIKIPEDIA),
 ]
 
+def se_istio_io(addresses: str) -> str:
+    """TestPassthroughTraffic's ServiceEntry: ports 80 http, 81 auto, 82 tcp, 85 grpc."""
+    return f"""
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {{name: se, namespace: default}}
+spec:
+  hosts: [istio.io]{addresses}
+  location: MESH_EXTERNAL
+  resolution: DNS
+  ports:
+    - {{name: http, number: 80, protocol: HTTP}}
+    - {{name: auto, number: 81}}
+    - {{name: tcp, number: 82, protocol: TCP}}
+    - {{name: grpc, number: 85, protocol: GRPC}}
+"""
+
+
+WITH_VIP, WITHOUT_VIP = se_istio_io("\n  addresses: [1.2.3.4]"), se_istio_io("")
+UNKNOWN_ON = "{from: default/sleep, to: 'http://httpbin.org:%d/', requests: 10}"
+
+PASSTHROUGH = [
+    Case("TestPassthroughTraffic/REGISTRY_ONLY/with VIP: HTTP on the http port 80 -> block_all 502",
+         WITH_VIP, UNKNOWN_ON % 80, {"status": {"502": 10}}, topology=registry_only(BASE)),
+    Case("TestPassthroughTraffic/REGISTRY_ONLY/with VIP: HTTP on the grpc port 85 -> block_all 502",
+         WITH_VIP, UNKNOWN_ON % 85, {"status": {"502": 10}}, topology=registry_only(BASE)),
+    Case("TestPassthroughTraffic/REGISTRY_ONLY/with VIP: HTTP on the auto port 81 -> BlackHoleCluster (reset)",
+         WITH_VIP, UNKNOWN_ON % 81, {"status": {"reset": 10}}, topology=registry_only(BASE)),
+    Case("TestPassthroughTraffic/REGISTRY_ONLY/without VIP: HTTP on the auto port 81 -> block_all 502",
+         WITHOUT_VIP, UNKNOWN_ON % 81, {"status": {"502": 10}}, topology=registry_only(BASE)),
+    Case("TestPassthroughTraffic/REGISTRY_ONLY: HTTP on the tcp port 82 -> BlackHoleCluster (reset)",
+         WITH_VIP, UNKNOWN_ON % 82, {"status": {"reset": 10}}, topology=registry_only(BASE)),
+    Case("TestPassthroughTraffic/ALLOW_ANY/with VIP: HTTP on the auto port 81 -> PassthroughCluster",
+         WITH_VIP, "{from: default/sleep, to: 'http://httpbin.org:80/', requests: 10}",
+         {"status": {"200": 10}, "tls": {"plaintext": 10}}),
+    Case("listener.go: a Service's unnamed (sniffed) port binds its ClusterIP: REGISTRY_ONLY HTTP to another "
+         "host on that port is reset, not 502", "", "{from: default/sleep, to: 'http://httpbin.org:7070/', requests: 10}",
+         {"status": {"reset": 10}}, topology=registry_only(BASE).replace(
+             "  clients:", "    - {name: sniffed, namespace: default, ports: [{port: 7070}], workloads: [{labels: {app: s}}]}\n"
+             "  clients:", 1)),
+    Case("listener.go: a Service's http-named port is a 0.0.0.0 listener: REGISTRY_ONLY HTTP to another host "
+         "on that port gets block_all 502", "", "{from: default/sleep, to: 'http://httpbin.org:9080/', requests: 10}",
+         {"status": {"502": 10}}, topology=registry_only(BASE)),
+]
+
 EGRESS_CASES = [
     egress("task/egress-control: ALLOW_ANY, http://httpbin.org passes through", "", TO_HTTPBIN_ORG,
            {"status": {"200": 10}, "tls": {"plaintext": 10}}),
@@ -452,6 +498,6 @@ spec:
 ]
 
 
-@pytest.mark.parametrize("case", INGRESS_CASES + INGRESS_MORE + GATEWAY_DESTINATIONS + EGRESS_GATEWAY_CASES + EGRESS_WILDCARD + EGRESS_CASES, ids=str)
+@pytest.mark.parametrize("case", INGRESS_CASES + INGRESS_MORE + GATEWAY_DESTINATIONS + EGRESS_GATEWAY_CASES + EGRESS_WILDCARD + PASSTHROUGH + EGRESS_CASES, ids=str)
 def test_gateway_and_egress_scenarios(case):
     check(case)
