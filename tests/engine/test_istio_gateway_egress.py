@@ -351,7 +351,7 @@ PASSTHROUGH = [
          WITHOUT_VIP, UNKNOWN_ON % 81, {"status": {"502": 10}}, topology=registry_only(BASE)),
     Case("TestPassthroughTraffic/REGISTRY_ONLY: HTTP on the tcp port 82 -> BlackHoleCluster (reset)",
          WITH_VIP, UNKNOWN_ON % 82, {"status": {"reset": 10}}, topology=registry_only(BASE)),
-    Case("TestPassthroughTraffic/ALLOW_ANY/with VIP: HTTP on the auto port 81 -> PassthroughCluster",
+    Case("TestPassthroughTraffic/ALLOW_ANY/with VIP: HTTP on the http port 80 -> allow_any, PassthroughCluster",
          WITH_VIP, "{from: default/sleep, to: 'http://httpbin.org:80/', requests: 10}",
          {"status": {"200": 10}, "tls": {"plaintext": 10}}),
     Case("listener.go: a Service's unnamed (sniffed) port binds its ClusterIP: REGISTRY_ONLY HTTP to another "
