@@ -49,6 +49,9 @@ KINDS: tuple[KindInfo, ...] = (
     KindInfo("", "Service", ("v1",), kube.ServiceSpec),
     KindInfo("", "Pod", ("v1",), kube.PodSpec),
     KindInfo("", "Node", ("v1",), kube.NodeSpec, namespaced=False),
+    # A Secret matters only by its name (gateway.SecretAnalyzer: does a credentialName exist?);
+    # its data is never read, so there is no spec class.
+    KindInfo("", "Secret", ("v1",), None),
     KindInfo("apps", "Deployment", ("v1",), kube.WorkloadSpec),
     KindInfo("apps", "StatefulSet", ("v1",), kube.WorkloadSpec),
     KindInfo("apps", "ReplicaSet", ("v1",), kube.WorkloadSpec),
@@ -59,7 +62,7 @@ KINDS: tuple[KindInfo, ...] = (
 
 # Built-in Kubernetes kinds that are fine in a manifest set but irrelevant to the mesh.
 IGNORED_KUBE_KINDS = frozenset({
-    "ConfigMap", "Secret", "ServiceAccount", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding",
+    "ConfigMap", "ServiceAccount", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding",
     "Ingress", "NetworkPolicy", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Job", "CronJob",
     "PersistentVolumeClaim", "CustomResourceDefinition", "Endpoints", "EndpointSlice", "LimitRange",
     "ResourceQuota", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",

@@ -30,6 +30,7 @@ EMULATED_BY = {
     "gateway.IngressGatewayPortAnalyzer": ("gateway.IngressGatewayPortAnalyzer",),
     "gateway.ConflictingGatewayAnalyzer": ("gateway.ConflictingGatewayAnalyzer",),
     "gateway.CertificateAnalyzer": ("gateway.CertificateAnalyzer",),
+    "gateway.SecretAnalyzer": ("gateway.SecretAnalyzer",),
     "sidecar.SelectorAnalyzer": ("sidecar.SelectorAnalyzer", "sidecar.DefaultSelectorAnalyzer"),
     "virtualservice.ConflictingMeshGatewayHostsAnalyzer": ("virtualservice.ConflictingMeshGatewayHostsAnalyzer",),
     "virtualservice.DestinationHostAnalyzer": ("virtualservice.DestinationHostAnalyzer",),
@@ -86,6 +87,10 @@ CASES = [
     case("gatewayCustomIngressGatewayTranslation", "gateway-custom-ingressgateway-translation.yaml", GW_PORTS),
     case("gatewayServiceMatchPod", "gateway-custom-ingressgateway-svcselector.yaml", GW_PORTS,
          ("IST0162", "Gateway default/httpbin8002-gateway")),
+    # --- gateway.SecretAnalyzer (gatewaySecretValidations, IST0161 on certificate contents, is not emulated)
+    case("gatewaySecret", "gateway-secrets.yaml", "gateway.SecretAnalyzer",
+         ("IST0101", "Gateway default/defaultgateway-bogusCredentialName"),
+         ("IST0101", "Gateway default/customgateway-wrongnamespace"), ("IST0101", "Gateway default/bogusgateway")),
     # --- gateway.ConflictingGatewayAnalyzer ------------------------------------------------------
     case("conflicting gateways detect", "conflicting-gateways.yaml", GW_CONFLICT,
          ("IST0145", "Gateway default/alpha"), ("IST0145", "Gateway default/beta")),

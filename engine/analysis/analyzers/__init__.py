@@ -12,10 +12,10 @@ from types import ModuleType
 
 from engine.analysis.analyzers import (
     authorization_policies, deployment_services, deprecation, dr_ca_certificates, dr_subsets,
-    gateway_certificates, gateway_conflicts, gateway_ports, hint_dr_tls, hint_root_selector,
-    hint_shadowed_vs, hint_short_host, hint_strict_plaintext, injection, se_addresses, service_port_names,
-    sidecar_default_selector, sidecar_selector, vs_conflicting_mesh_hosts, vs_destination_hosts,
-    vs_destination_rules, vs_gateways, vs_jwt_claims,
+    gateway_certificates, gateway_conflicts, gateway_ports, gateway_secrets, hint_dr_tls,
+    hint_root_selector, hint_shadowed_vs, hint_short_host, hint_strict_plaintext, injection, se_addresses,
+    service_port_names, sidecar_default_selector, sidecar_selector, vs_conflicting_mesh_hosts,
+    vs_destination_hosts, vs_destination_rules, vs_gateways, vs_jwt_claims,
 )
 from engine.diagnostics import Diagnostic
 
@@ -41,6 +41,7 @@ ANALYZERS: tuple[Analyzer, ...] = tuple(sorted((Analyzer.of(m) for m in (
     gateway_certificates,
     gateway_conflicts,
     gateway_ports,
+    gateway_secrets,
     hint_dr_tls,
     hint_root_selector,
     hint_shadowed_vs,
