@@ -11,8 +11,9 @@ IST0123: more than one of `istio-injection`, `istio.io/rev`, `istio.io/dataplane
 two count only when `istio-injection` is absent or `enabled`), listed as `key=value`.
 
 IST0103 checks Pod objects (a Deployment's pods would be injected by the webhook when created) in
-namespaces labeled `istio-injection=enabled`, or `istio.io/rev` without `istio-injection`: no `istio-proxy` container with an image, unless
-`sidecar.istio.io/inject: "false"` (label over annotation) or hostNetwork.
+namespaces labeled `istio-injection=enabled`, or `istio.io/rev` without `istio-injection`: no
+`istio-proxy` container with an image, unless `sidecar.istio.io/inject: "false"` (label over
+annotation) or hostNetwork.
 """
 
 from __future__ import annotations
