@@ -107,3 +107,19 @@ def test_forecast_view_text(store):
 
 def test_heat_levels():
     assert [heat_level(n, 10) for n in (0, 1, 4, 7, 10)] == [0, 1, 2, 3, 3]
+
+
+def test_mastery_table_shows_started_topics_and_counts_the_rest():
+    import io
+
+    from trainer.render.stats import mastery_view
+    from trainer.render.theme import make_console
+    from trainer.stats import Mastery
+
+    rows = [Mastery("mtls", 5, 0.8, None), Mastery("retries", 4, 0.0, None), Mastery("gateway", 3, 0.0, 1.0),
+            Mastery("tracing", 2, 0.0, None)]
+    screen = io.StringIO()
+    make_console(file=screen, width=80).print(mastery_view("Mastery by topic", rows))
+    text = screen.getvalue()
+    assert "mtls" in text and "gateway" in text and "retries" not in text and "tracing" not in text
+    assert "2 more not started yet" in text

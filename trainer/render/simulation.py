@@ -30,8 +30,8 @@ def print_result(console: Console, result: SimulationResult, explain: int | None
         console.print(Text("Findings", style="md.title"))
         for d in findings:
             where = f" ({d.reference})" if d.reference else ""
-            console.print(Text(f"  {d.level} [{d.code}] {d.origin}{where}: {d.message}",
-                               style="md.wrong" if d.level == 0 else "md.warn"))
+            console.print(Padding(Text(f"{d.level} [{d.code}] {d.origin}{where}: {d.message}",
+                                       style="md.wrong" if d.level == 0 else "md.warn"), (0, 0, 0, 2)))
         console.print()
     if not result.streams:
         console.print(Text("No streams to simulate: add a meshdrill/v1 Traffic with streams.", style="md.dim"))

@@ -72,7 +72,13 @@ def forecast_view(stats: Stats) -> Text:
 
 
 def mastery_view(title: str, rows: list[Mastery]) -> Table:
-    table = Table(title=title, title_justify="left")
+    """Only what has been started (a card recalled or an exercise tried): a new learner's 80
+    topics at 0% would bury the few that tell something. `stats -o json` lists them all."""
+    started = [m for m in rows if m.retrievability > 0 or m.exercise_pass_rate is not None]
+    waiting = len(rows) - len(started)
+    table = Table(title=title, title_justify="left",
+                  caption=f"{waiting} more not started yet" if waiting else None, caption_justify="left")
+    rows = started
     table.add_column("name")
     table.add_column("cards", justify="right")
     table.add_column("recall", justify="right")

@@ -103,3 +103,12 @@ def test_at_80_columns_long_names_stay_whole_and_the_bar_gives_way():
     lines = render(SimulationResult(streams=[s]), width=80).splitlines()
     assert lines[2].split()[:2] == ["ratings.backend/v2-canary", "version=v2-canary"]
     assert "…" not in "\n".join(lines) and max(map(len, lines)) <= 80
+
+
+def test_long_findings_wrap_indented_under_the_findings_title():
+    hint = Diagnostic("MD0100", Level.WARNING, "STRICT here rejects legacy/sleep, which has no sidecar: its "
+                      "requests to httpbin are reset", "analysis", "PeerAuthentication default/strict", "pa.yaml", 3)
+    lines = render(SimulationResult(findings=[hint]), width=80).splitlines()
+    assert lines[0] == "Findings"
+    assert lines[1].startswith("  Warning [MD0100] PeerAuthentication default/strict (pa.yaml:3): STRICT")
+    assert lines[2].startswith("  ") and not lines[2].startswith("   ")
