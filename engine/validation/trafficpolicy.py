@@ -78,6 +78,13 @@ def connection_pool(r: Report, pool: ConnectionPoolSettings | None, path: str) -
             r.error(f"{at}.useClientProtocol", "use client protocol must not be true when H2UpgradePolicy is UPGRADE")
         if (h.max_concurrent_streams or 0) < 0:
             r.error(f"{at}.maxConcurrentStreams", "max concurrent streams must be non-negative")
+        if (ka := h.http2_keep_alive) is not None:   # both are needed for Envoy's HTTP/2 PING keepalive
+            if ka.interval is None:
+                r.error(f"{at}.http2KeepAlive", "http2 keepalive interval is required")
+            if ka.timeout is None:
+                r.error(f"{at}.http2KeepAlive", "http2 keepalive timeout is required")
+            r.error(f"{at}.http2KeepAlive.interval", common.duration(ka.interval))
+            r.error(f"{at}.http2KeepAlive.timeout", common.duration(ka.timeout))
     if (t := pool.tcp) is not None:
         at = f"{path}.tcp"
         if (t.max_connections or 0) < 0:
@@ -109,6 +116,14 @@ def load_balancer(r: Report, lb: LoadBalancerSettings | None, od: OutlierDetecti
             if not _is_prime(size):
                 r.error(f"{at}.maglev", "tableSize must be a prime number for maglev")
     locality_lb_setting(r, lb.locality_lb_setting, od is not None, f"{path}.localityLbSetting")
+    if (warmup := lb.warmup) is not None:
+        at = f"{path}.warmup"
+        if warmup.duration is None:
+            r.error(at, "duration is required")
+        if warmup.minimum_percent is not None and not 0 <= warmup.minimum_percent <= 100:
+            r.error(f"{at}.minimumPercent", "minimumPercent value should be less than or equal to 100")
+        if warmup.aggression is not None and warmup.aggression <= 0:
+            r.error(f"{at}.aggression", "aggression should be greater than 0")
 
 
 def _is_prime(x: int) -> bool:

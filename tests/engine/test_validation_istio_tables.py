@@ -1574,6 +1574,14 @@ for name, froms, expect in (
     distribute = ", ".join(f"{{from: '{src}', to: {{r/z: 100}}}}" for src in froms)
     case("TestValidateLocalities", name, locality(f"{{distribute: [{distribute}]}}"), expect)
 
+# The webhook's side of the same rules (agent.ValidateLoadBalancer warmup, validateConnectionPool):
+case("TestCRDs/destinationrule-invalid", "warmup without duration (webhook)",
+     crd("DestinationRule", RATINGS + "{loadBalancer: {warmup: {minimumPercent: 5.0}}}", "bookinfo-ratings"),
+     bad("duration is required"))
+case("TestCRDs/destinationrule-invalid", "http2KeepAlive without timeout",
+     crd("DestinationRule", RATINGS + "{connectionPool: {http: {http2KeepAlive: {interval: 15s}}}}", "r"),
+     bad("http2 keepalive timeout is required"))
+
 
 # ---- the test ------------------------------------------------------------------------------------
 def _render(diags) -> str:
