@@ -8,7 +8,7 @@ Only the fields a row names are compared, as in istio:pilot/pkg/simulation (`Res
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 
@@ -107,7 +107,6 @@ class Case:
     topology: str = BASE
     tolerance: float = 0.0
     seed: int = 7
-    extra: dict = field(default_factory=dict)
 
     def __str__(self) -> str:
         return self.name

@@ -8,7 +8,7 @@ Row names cite their source:
 
 import pytest
 
-from tests.engine.istio_cases import HTTPBIN_DR, REVIEWS_DR, Case, check
+from tests.engine.istio_cases import Case, check
 
 
 def vs(name: str, ns: str, hosts: str, dest: str, *, port: int | None = None, match_port: int | None = None,
