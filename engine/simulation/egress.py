@@ -4,8 +4,9 @@
   default) never gets auto mTLS; endpoints are the SE's `endpoints`, its `workloadSelector`
   pods, or the host itself (DNS/NONE resolution).
 - Unknown hosts follow outboundTrafficPolicy: ALLOW_ANY -> PassthroughCluster (the original
-  destination, as the app sent it, no VS/DR); REGISTRY_ONLY -> BlackHoleCluster: HTTP gets the
-  `block_all` 502, TLS/TCP a reset (istio:pilot/pkg/networking/core/httproute.go
+  destination, as the app sent it, no VS/DR); REGISTRY_ONLY -> BlackHoleCluster: HTTP on a port
+  where the sidecar has an HTTP listener (`http_listener`) gets the `block_all` 502, anything
+  else a reset (istio:pilot/pkg/networking/core/httproute.go
   `buildCatchAllVirtualHost`; sidecar_simulation_test.go `TestPassthroughTraffic`).
 """
 
