@@ -53,11 +53,30 @@ def check_paths(paths: list[Path]) -> list[Problem]:
                 pass  # a broken shipped deck is reported when it is itself checked
     problems += _duplicate_ids(decks, others)
     for deck in decks:
+        problems += _unknown_fields(deck)
         text_lines = Path(deck.path).read_text(encoding="utf-8").splitlines()
         for card in deck.cards:
             problems += [Problem(deck.path, line or card.line, f"card {card.id}: {msg}")
                          for line, msg in check_card(card, text_lines)]
     return sorted(problems, key=lambda p: (p.path, p.line))
+
+
+def _unknown_fields(deck: Deck) -> list[Problem]:
+    """A misspelt field (`snippet:` for `yaml:`) is silently ignored by the loader; say so here."""
+    import difflib
+
+    import yaml
+
+    from trainer.deckfile import CARD_FIELDS
+
+    raw_cards = (yaml.safe_load(Path(deck.path).read_text(encoding="utf-8")) or {}).get("cards") or []
+    problems = []
+    for card, raw in zip(deck.cards, raw_cards):
+        for key in sorted(set(raw) - set(CARD_FIELDS), key=str):
+            close = difflib.get_close_matches(str(key), CARD_FIELDS, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"fields: {', '.join(CARD_FIELDS)}"
+            problems.append(Problem(deck.path, card.line, f"card {card.id}: unknown field {key!r} ({hint})"))
+    return problems
 
 
 def _duplicate_ids(decks: list[Deck], others: list[Deck]) -> list[Problem]:

@@ -107,6 +107,7 @@ class DeckError(TrainerError):
 
 _LIST_FIELDS = ("accept", "choices", "topics")
 _STR_FIELDS = ("front", "back", "text", "option", "yaml", "section", "domain", "note", "ref", "generated")
+CARD_FIELDS = ("id", "type", *_STR_FIELDS, *_LIST_FIELDS, "answer_line")   # what a card may say
 
 
 def load_deck(path: str | Path) -> Deck:

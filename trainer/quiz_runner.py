@@ -25,6 +25,7 @@ from trainer.sync import sync
 COMMANDS = ("u", "s", "b", "!", "e", "q")
 EXTRA_NEW = 5  # offered when today's new cards are done
 STAY, NEXT, STOP = "stay", "next", "stop"
+UNDONE = {"rate": "your answer to", "bury": "burying", "suspend": "suspending"}
 
 
 def build_session(store: storage.Store, now: datetime, settings: Settings, app: App,
@@ -160,7 +161,7 @@ class QuizRun:
                 return STAY
             storage.undo(self.store, action.log_id, now)
             self.ratings.pop(action.log_id, None)
-            out.print(f"undone: {action.name} {action.entry.item}", style="md.warn")
+            out.print(f"undone: {UNDONE[action.name]} '{action.entry.item}'; it is shown again", style="md.warn")
             return NEXT
         if key == "s":
             self.session.skip(entry)

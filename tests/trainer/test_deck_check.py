@@ -96,3 +96,12 @@ def test_every_shipped_deck_passes():
     paths = shipped_deck_paths()
     assert {p.name for p in paths} >= {"istio-notes.yaml"}
     assert [str(p) for p in check_paths(paths)] == []
+
+
+def test_a_misspelt_field_is_named_with_a_suggestion(tmp_path):
+    assert check(tmp_path, "  - {id: a, front: Q, bak: A, back: B}\n  - {id: b, type: yaml, front: Q, back: A, "
+                           "snippet: 'a: 1'}\n") == [
+        "mine.yaml:4: card a: unknown field 'bak' (did you mean 'back'?)",
+        "mine.yaml:5: card b: unknown field 'snippet' (fields: id, type, front, back, text, option, yaml, section, "
+        "domain, note, ref, generated, accept, choices, topics, answer_line)",
+        "mine.yaml:5: card b: yaml card needs a non-empty 'yaml'"]

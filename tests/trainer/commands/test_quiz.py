@@ -90,7 +90,8 @@ def test_plain_meshdrill_runs_the_quiz(home):
 def test_undo_twice_takes_back_two_answers_and_shows_them_again(home):
     result = run(home, "\n3\n\n1\nu\nu\n\n2\nq\n")
     assert result.exit_code == 0, result.output
-    assert "undone: rate beta" in result.output and "undone: rate alpha" in result.output
+    assert "undone: your answer to 'beta'; it is shown again" in result.output
+    assert "undone: your answer to 'alpha'; it is shown again" in result.output
     assert log(home) == [("alpha", "rate", 3), ("beta", "rate", 1), ("beta", "undo", None),
                          ("alpha", "undo", None), ("alpha", "rate", 2)]
     assert state(home, "beta").state == "new" and state(home, "alpha").reps == 1
