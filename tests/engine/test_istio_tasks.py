@@ -345,6 +345,14 @@ ACTIONS = [
       directResponse: {status: 200}
     - directResponse: {status: 204}"""),
          "{from: default/sleep, to: 'httpbin:8000', requests: 5, method: POST}", {"status": {"200": 5}}),
+    # The sidecar keeps the port in :authority (vhost domains are "host" and "host:*"), so an
+    # authority match sees "httpbin:8000" when the client dialled httpbin:8000.
+    Case("route.go authority match: exact 'httpbin' misses Host 'httpbin:8000'", httpbin_vs("""    - match: [{authority: {exact: httpbin}}]
+      directResponse: {status: 200}
+    - directResponse: {status: 204}"""), SLEEP_HTTPBIN % (5, "/"), {"status": {"204": 5}}),
+    Case("route.go authority match: exact 'httpbin:8000' matches", httpbin_vs("""    - match: [{authority: {exact: "httpbin:8000"}}]
+      directResponse: {status: 200}
+    - directResponse: {status: 204}"""), SLEEP_HTTPBIN % (5, "/"), {"status": {"200": 5}}),
     Case("route.go: rules after a catch-all are never emitted",
          httpbin_vs("""    - route: [{destination: {host: httpbin}}]
     - match: [{uri: {prefix: /x}}]
