@@ -31,7 +31,10 @@ def build_inventory(resources: list[Resource], *, default_gateway: bool = True) 
     for res in resources:
         if res.kind in _WORKLOAD_KINDS or res.kind == "Pod":
             inv.pods.extend(_k8s_pods(res, inv))
-    if default_gateway and not any(p.gateway and ("istio", "ingressgateway") in p.labels.items() for p in inv.pods):
+    # Istio's default ingress gateway is part of every cluster (DESIGN.md; Istio's own analyzer tests add it
+    # too, local.AddDefaultResources), beside any gateway of the input -- unless the input replaces it.
+    root = inv.settings.root_namespace
+    if default_gateway and not any(p.namespace == root and p.workload == "istio-ingressgateway" for p in inv.pods):
         _add_default_gateway(inv)
     return inv.index()
 

@@ -309,3 +309,28 @@ def test_no_finding_is_about_the_default_gateway(c: Case):
     """Whatever the fixture, nothing is reported about the ingress gateway we add to the cluster."""
     config = load_config([str(FIXTURES / f) for f in c.files])
     assert not [d for d in analyze(config) if "istio-system/istio-ingressgateway" in d.origin]
+
+
+GATEWAY_DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: %s, namespace: %s}
+spec:
+  selector: {matchLabels: {istio: ingressgateway}}
+  template:
+    metadata: {labels: {istio: ingressgateway}}
+    spec: {containers: [{name: istio-proxy, image: docker.io/istio/proxyv2:1.24.0}]}
+---
+"""
+
+
+@pytest.mark.parametrize("name, namespace, default_pods", [
+    ("my-ingress", "istio-ingress", 1),                 # another gateway: the default one stays
+    ("istio-ingressgateway", "istio-system", 0),        # the same Deployment: it replaces the default one
+])
+def test_the_default_gateway_is_kept_unless_the_input_replaces_it(name, namespace, default_pods):
+    """local.AddDefaultResources adds the dummy ingress gateway beside the fixture's own gateways."""
+    from engine.mesh.build import build_inventory
+    config = load_config_text(GATEWAY_DEPLOYMENT % (name, namespace), "gw.yaml")
+    pods = build_inventory(list(config.resources)).pods
+    assert sum(p.source is None for p in pods) == default_pods          # ours has no input object
+    assert sum(p.workload == name for p in pods) == 1
