@@ -115,7 +115,10 @@ def _decode_object(doc: Document, data: dict, prefix: str, order: int, default_n
             sink.append(_unknown_kind(str(api_version), str(kind), name_hint, doc, line))
         return None, False
     namespace = "" if not info.namespaced else str(meta_raw.get("namespace") or default_ns)
-    origin = f"{kind} {namespace}/{name_hint}" if namespace else f"{kind} {name_hint}"
+    if namespace:
+        origin = f"{kind} {namespace}/{name_hint}"
+    else:   # a nameless meshdrill object (Traffic, Topology) is its kind alone, as Resource.ref says
+        origin = f"{kind} {meta_raw['name']}" if meta_raw.get("name") else str(kind)
 
     decoder = Decoder()
     meta = decoder.decode_object(ObjectMeta, data.get("metadata", {}), ("metadata",)) \

@@ -62,3 +62,8 @@ def test_type_and_unknown_field_errors_do_not_reach_the_webhook():
 def test_a_nameless_meshdrill_object_is_referred_to_by_its_kind():
     cs = load_config_text("apiVersion: meshdrill/v1\nkind: Traffic\nspec: {}\n", "m.yaml")
     assert [r.ref for r in cs.resources] == ["Traffic"]
+
+
+def test_a_nameless_meshdrill_object_with_a_schema_problem_is_named_by_its_kind():
+    cs = load_config_text("apiVersion: meshdrill/v1\nkind: Traffic\nspec: {bogus: 1}\n", "m.yaml")
+    assert [d.origin for d in cs.rejected] == ["Traffic"]
