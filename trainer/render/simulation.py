@@ -28,10 +28,14 @@ def print_result(console: Console, result: SimulationResult, explain: int | None
     findings = [d for d in result.findings if (d.origin, d.message) not in rejected]
     if findings:
         console.print(Text("Findings", style="md.title"))
+        grid = Table.grid(padding=(0, 1))        # the level as a column: wrapped findings stay apart
+        grid.add_column(no_wrap=True)
+        grid.add_column()
         for d in findings:
             where = f" ({d.reference})" if d.reference else ""
-            console.print(Padding(Text(f"{d.level} [{d.code}] {d.origin}{where}: {d.message}",
-                                       style="md.wrong" if d.level == 0 else "md.warn"), (0, 0, 0, 2)))
+            style = "md.wrong" if d.level == 0 else "md.warn"
+            grid.add_row(Text(f"  {d.level}", style=style), Text(f"[{d.code}] {d.origin}{where}: {d.message}", style=style))
+        console.print(grid)
         console.print()
     if not result.streams:
         console.print(Text("No streams to simulate: add a meshdrill/v1 Traffic with streams.", style="md.dim"))
