@@ -182,3 +182,14 @@ def test_outlier_detection_moves_traffic_off_the_failing_host():
     s = run_case(OUTLIER[0])
     # v1 fails once, is ejected for 3 minutes: the rest of the 20 s stream goes to v2.
     assert s.status.get("503", 0) <= 2 and s.status["200"] >= 198
+
+
+def test_a_weighted_destination_whose_subset_is_missing_fails_only_its_share():
+    """route.go TranslateRoute: "it's okay if the target cluster cannot be resolved. Traffic to such
+    clusters will blackhole": the weighted cluster is kept, its share gets 503 NC, the rest 200."""
+    from tests.engine.istio_cases import run_case
+    s = run_case(Case("missing subset share", HTTPBIN_DR + vs("""    - route:
+        - {destination: {host: httpbin, subset: v1}, weight: 50}
+        - {destination: {host: httpbin, subset: v9}, weight: 50}"""), FROM_DEFAULT % 4000, {}))
+    assert set(s.status) == {"200", "503"} and s.flags == {"NC": s.status["503"]}
+    assert abs(s.status["503"] / 4000 - 0.5) < 0.04
