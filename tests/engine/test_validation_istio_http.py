@@ -251,6 +251,14 @@ for value, out in (("foo", ""), ("%HOSTNAME%", ""), ("100%%", ""), ("prefix %HOS
          bad(out) if out else OK)
 
 
+
+# ---- TestValidateHTTPHeaderName (ValidateHTTPHeaderNameOrJwtClaimRoute, on match header keys) -------
+for name, expect in (("header1", OK), ("X-Requested-With", OK), (":authority", OK), ("funky!$#_", OK),
+                     ("", bad()), ("::", bad()), ('illegal"char', bad())):
+    key = "'" + name.replace("'", "''") + "'"
+    case("TestValidateHTTPHeaderName", name or "empty",
+         route(f"match: [{{headers: {{{key}: {{exact: v}}}}}}], {ROUTE}"), expect)
+
 @pytest.mark.parametrize("text,expect", TABLE.params())
 def test_istio_case(text, expect):
     check(text, expect)
