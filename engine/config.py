@@ -19,7 +19,7 @@ from engine.resources import Resource, decode_documents
 class ConfigSet:
     resources: list[Resource] = field(default_factory=list)      # admitted objects, input order
     rejected: list[Diagnostic] = field(default_factory=list)     # what kubectl apply would refuse
-    notes: list[Diagnostic] = field(default_factory=list)        # admitted with a warning or an info
+    notes: list[Diagnostic] = field(default_factory=list)        # warnings and infos (refused objects' too)
     # Objects the webhook refused, or that broke only CRD value rules (CEL/format), which istioctl
     # analyze does not run. Not in the cluster (not simulated), but istioctl analyze still analyzes
     # them, so analysis may look at them.
