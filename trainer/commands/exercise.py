@@ -64,5 +64,7 @@ def start(ctx: click.Context, app: App, exercise_id: str) -> None:
 
     try:
         run_exercise(app, exercise_id)
+    except KeyboardInterrupt:   # the flow already said the attempt is saved and how to resume
+        ctx.exit(EXIT_INTERRUPTED)
     finally:
         app.close()

@@ -62,3 +62,21 @@ def test_unknown_id_is_one_line_exit_2(tmp_path):
     assert result.exit_code == 2
     assert result.output.strip() == ("meshdrill: error: no exercise with id 'nope' "
                                      "(`meshdrill exercise list` shows the ids)")
+
+
+def test_ctrl_c_during_start_says_once_that_the_attempt_is_saved_and_exits_130(tmp_path, monkeypatch):
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+
+    class CtrlC:
+        def key(self):
+            raise KeyboardInterrupt
+
+        def line(self):
+            raise KeyboardInterrupt
+
+    app = App(home=tmp_path, now=lambda: T0, console=make_console(width=200), tz=timezone.utc, keys=CtrlC())
+    result = CliRunner().invoke(cli, ["exercise", "start", "canary-10"], obj=app)
+    assert result.exit_code == 130
+    assert "attempt saved (0 tries, 0 hints); `meshdrill exercise start canary-10` resumes it" in result.output
+    assert "interrupted" not in result.output
