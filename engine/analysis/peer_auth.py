@@ -1,10 +1,10 @@
-"""Which PeerAuthentication decides a workload's inbound mTLS mode (istio-semantics.md §5).
+"""Which PeerAuthentication decides a workload's inbound mTLS mode, for the analyzers.
 
-Workload (selector, not in the root namespace) beats namespace beats mesh (root namespace, no
-selector) beats the built-in PERMISSIVE; the oldest wins within a level; UNSET inherits. Selector
-policies in the root namespace are ignored (api:security/v1beta1/peer_authentication.proto, "ignored
-when deployed in the root namespace"). Port-level modes are left out: callers only speak about the
-workload-wide mode.
+One precedence, the simulator's (`engine.simulation.tls.peer_mode`, istio-semantics.md §5):
+workload (selector with labels, not in the root namespace) beats namespace beats mesh (root
+namespace, no selector) beats the built-in PERMISSIVE; the oldest wins within a level; UNSET
+inherits; portLevelMtls by target port. This module only gives the analyzers a Mesh view of
+their Context (PeerAuthentications by namespace, oldest first), built once per analysis.
 """
 
 from __future__ import annotations
@@ -13,7 +13,11 @@ from dataclasses import dataclass
 
 from engine.analysis.context import Context
 from engine.mesh.inventory import Pod
+from engine.mesh.mesh import Mesh
 from engine.resources import Resource
+from engine.simulation.tls import PeerMode, peer_mode
+
+_NO_PORT = 0          # no portLevelMtls entry has port 0: the workload-wide mode
 
 
 @dataclass(frozen=True)
@@ -22,30 +26,23 @@ class Decision:
     policy: Resource | None        # the PeerAuthentication that set it (None: Istio's default)
 
 
-def _mode(pa: Resource) -> str | None:
-    mode = pa.spec.mtls.mode if pa.spec.mtls is not None else None
-    return None if mode is None or str(mode) == "UNSET" else str(mode)
-
-
-def _by_namespace(ctx: Context) -> dict[str, tuple[list[Resource], list[Resource]]]:
-    """namespace -> (selector policies, selector-less policies), oldest first; built once per analysis."""
-    cached = ctx.memo.get("peer_auth")
+def mesh_view(ctx: Context) -> Mesh:
+    cached = ctx.memo.get("peer_auth_mesh")
     if cached is None:
-        cached = {}
+        policies: dict[str, list[Resource]] = {}
         for pa in sorted(ctx.of("PeerAuthentication"), key=lambda r: r.order):
-            with_selector, without = cached.setdefault(pa.namespace, ([], []))
-            (with_selector if pa.spec.selector is not None else without).append(pa)
-        ctx.memo["peer_auth"] = cached
+            policies.setdefault(pa.namespace, []).append(pa)
+        cached = Mesh(ctx.inventory, peer_authentications=policies)
+        ctx.memo["peer_auth_mesh"] = cached
     return cached
 
 
+def on_port(ctx: Context, pod: Pod, target_port: int) -> PeerMode:
+    """The mode the pod's sidecar enforces on one target port."""
+    return peer_mode(mesh_view(ctx), pod, target_port)
+
+
 def effective(ctx: Context, pod: Pod) -> Decision:
-    root = ctx.root_namespace
-    policies = _by_namespace(ctx)
-    selected, namespace = policies.get(pod.namespace, ([], []))
-    workload = [pa for pa in selected if pod.namespace != root and pod.matches(pa.spec.selector.match_labels)]
-    mesh = policies.get(root, ([], []))[1]
-    for level in (workload, namespace, mesh):
-        if level and _mode(level[0]) is not None:
-            return Decision(_mode(level[0]), level[0])
-    return Decision("PERMISSIVE", None)
+    """The workload-wide mode (port-level exceptions aside)."""
+    decided = on_port(ctx, pod, _NO_PORT)
+    return Decision(decided.mode, decided.policy)

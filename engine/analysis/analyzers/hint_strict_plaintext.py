@@ -5,9 +5,9 @@ is the classic outage: a client without a sidecar sends plaintext, and a STRICT 
 refuses it (io:tasks/security/authentication/mtls-migration, `legacy/sleep`).
 
 The mode is decided per server workload *and port*, with the simulator's precedence (workload >
-namespace > mesh, port-level by target port: `engine.simulation.tls.peer_mode`), so a workload-level
-PERMISSIVE exception under a namespace STRICT (the mtls-migration task's way to keep a legacy
-client working) is honoured. A sidecar-less client is named on a STRICT policy only if it may call
+namespace > mesh, port-level by target port: `engine.simulation.tls.peer_mode` through
+`engine.analysis.peer_auth`), so a workload-level PERMISSIVE exception under a namespace STRICT
+(the mtls-migration task's way to keep a legacy client working) is honoured. A sidecar-less client is named on a STRICT policy only if it may call
 a port that policy makes STRICT: when Traffic streams say what the client calls, only those
 services count; a client with no stream could call anything.
 """
@@ -16,13 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from engine.analysis import peer_auth
 from engine.analysis.context import Context, hint
 from engine.diagnostics import Diagnostic
 from engine.mesh.inventory import CLUSTER_DOMAIN, Pod, fqdn
-from engine.mesh.mesh import Mesh
 from engine.resources import Resource
 from engine.simulation.sender import parse_target
-from engine.simulation.tls import peer_mode
 
 NAME = "meshdrill.StrictPlaintextClientAnalyzer"
 DESCRIPTION = "Warns when a STRICT PeerAuthentication would refuse workloads that have no sidecar"
@@ -66,10 +65,6 @@ def _plaintext_clients(ctx: Context) -> dict[str, list[Pod]]:
 
 def _strict_endpoints(ctx: Context) -> dict[Endpoint, list[Resource]]:
     """Service ports whose sidecar endpoints enforce STRICT -> the policies that decided it."""
-    policies: dict[str, list[Resource]] = {}
-    for pa in sorted(ctx.of("PeerAuthentication"), key=lambda r: r.order):   # oldest first
-        policies.setdefault(pa.namespace, []).append(pa)
-    mesh = Mesh(ctx.inventory, peer_authentications=policies)
     out: dict[Endpoint, list[Resource]] = {}
     for svc in ctx.inventory.services:
         pods = [p for p in ctx.service_pods(svc) if p.sidecar and not p.gateway]
@@ -77,7 +72,7 @@ def _strict_endpoints(ctx: Context) -> dict[Endpoint, list[Resource]]:
             # A named targetPort resolves through container ports we do not model: the port stands in.
             target = port.target_port if isinstance(port.target_port, int) and port.target_port else port.port
             for pod in pods:
-                decision = peer_mode(mesh, pod, target)
+                decision = peer_auth.on_port(ctx, pod, target)
                 if decision.mode == "STRICT" and decision.policy is not None:
                     found = out.setdefault((svc.host, port.port), [])
                     if not any(p is decision.policy for p in found):
