@@ -106,13 +106,16 @@ def print_stream(console: Console, stream: StreamResult) -> None:
 
 def print_trace(console: Console, trace: RequestTrace) -> None:
     console.print(Text(f"Request {trace.index}", style="md.title"))
+    grid = Table.grid(padding=(0, 1))        # a wrapped step stays in the detail column
+    grid.add_column(no_wrap=True)
+    grid.add_column(no_wrap=True, min_width=15)
+    grid.add_column()
     for number, step in enumerate(trace.steps, 1):
-        line = Text(f"  {number:>2}. ")
-        line.append(f"{step.stage:<16}", style="md.option")
-        line.append(step.detail)
+        detail = Text(step.detail)
         if step.reference:
-            line.append(f"  {step.reference}", style="md.dim")
-        console.print(line)
+            detail.append(f"  {step.reference}", style="md.dim")
+        grid.add_row(f"  {number:>2}.", Text(step.stage, style="md.option"), detail)
+    console.print(grid)
     console.print()
 
 

@@ -112,3 +112,13 @@ def test_long_findings_wrap_indented_under_the_findings_title():
     assert lines[0] == "Findings"
     assert lines[1].startswith("  Warning [MD0100] PeerAuthentication default/strict (pa.yaml:3): STRICT")
     assert lines[2].startswith(" " * len("  Warning ")) and lines[2][len("  Warning "):][0] != " "
+
+
+def test_a_long_trace_step_wraps_in_the_detail_column():
+    s = stream()
+    s.traces[7] = RequestTrace(7, [TraceStep("endpoint", "1 endpoint(s) of reviews.default.svc.cluster.local:9080 "
+                                             "with labels app=reviews,version=v3")], 200, ())
+    lines = render(SimulationResult(streams=[s]), explain=7, width=80).splitlines()
+    at = lines.index("Request 7")
+    assert lines[at + 1].startswith("   1. endpoint        1 endpoint(s) of")
+    assert lines[at + 2].startswith(" " * 22) and lines[at + 2][22] != " "     # under the detail, not column 0
