@@ -201,7 +201,9 @@ def run_quiz(app: App, deck: str | None = None, limit: int | None = None) -> vie
     store = app.store()
     now = app.now()
     for problem in sync(store, app.deck_files(), now).problems:
-        app.out.print(f"warning: {problem}; its cards are as last loaded", style="md.warn")
+        app.out.print(f"warning: {problem}. Until it is fixed the quiz keeps the cards it last loaded from "
+                      "that file (none if it never loaded); `meshdrill deck check FILE` lists every problem.",
+                      style="md.warn")
     if deck is not None and deck not in (known := queries.deck_ids(store)):
         raise TrainerError(f"no deck {deck!r}", hint=f"known decks: {', '.join(known) or 'none'}")
     settings = storage.load_settings(store)

@@ -312,3 +312,14 @@ def test_an_older_database_learns_each_decks_source_on_its_next_start(tmp_path):
     sync(store, [tmp_path / "aaa.yaml", tmp_path / "notes.yaml"], T0)
     assert queries.new_cards(store, T0, None, 10) == ["alpha", "beta", "gamma", "a1"]
     store.close()
+
+
+def test_a_broken_deck_is_a_warning_with_its_line_and_what_to_do_and_the_quiz_goes_on(home):
+    (home / "broken.yaml").write_text("id: b\ntitle: B\ncards:\n  - id: x\n    front: [oops\n")
+    app = App(home=home / "data", now=Clock(), seed=1, tz=timezone.utc, decks=[home / "mesh.yaml", home / "broken.yaml"])
+    result = CliRunner().invoke(cli, ["quiz"], obj=app, input="q\n")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())           # rich wraps the long temporary path
+    assert f"warning: {home / 'broken.yaml'}:6: YAML syntax error" in text
+    assert "`meshdrill deck check FILE` lists every problem." in text
+    assert "What is alpha?" in result.output
