@@ -18,8 +18,8 @@ from typing import Callable
 from engine.config import ConfigSet
 from engine.diagnostics import Diagnostic
 from engine.grading.params import (
-    AcceptedParams, AttemptsParams, Bounds, Destination, FindingParams, FlagParams, LatencyParams, ResourceParams,
-    ShareParams, StatusParams, TlsParams, UnaffectedParams,
+    AcceptedParams, AttemptsParams, Bounds, Destination, FindingParams, FlagParams, LatencyParams, RedirectParams,
+    ResourceParams, ShareParams, StatusParams, TlsParams, UnaffectedParams,
 )
 from engine.simulation.result import RequestTrace, SimulationResult, StreamResult
 
@@ -113,6 +113,24 @@ def check_status(p: StatusParams, obs: Observation) -> Outcome:
     too_low = bounds.min is not None and value < bounds.min
     return Outcome(bounds.holds(value), f"{_pct(value)} ({hit}/{s.requests})", bounds.words(_pct), p.stream,
                    lambda t: _status_matches(_trace_status(t), p.code) != too_low)
+
+
+def check_redirect(p: RedirectParams, obs: Observation) -> Outcome:
+    """Redirects are told apart by where they point (the Location header), not by status alone:
+    a `directResponse` 301 has no Location and redirects nowhere."""
+    s = obs.stream(p.stream)
+    hit = sum(n for url, n in s.redirects.items() if p.matches(url))
+    value, bounds = _rate(hit, s.requests), _bounds(p)
+    too_low = bounds.min is not None and value < bounds.min
+    seen = ", ".join(f"{url} ({n})" for url, n in s.redirects.items()) or "no redirect"
+    return Outcome(bounds.holds(value), f"{_pct(value)} ({hit}/{s.requests}); Location: {seen}",
+                   bounds.words(_pct), p.stream, lambda t: _trace_redirects_to(t, p) != too_low)
+
+
+def _trace_redirects_to(trace: RequestTrace, p: RedirectParams) -> bool:
+    """Only picks a counter-example: the trace's route step says "redirect <code> to <url>"."""
+    return any(s.stage == "route" and s.detail.startswith("redirect ") and p.matches(s.detail.rsplit(" ", 1)[-1])
+               for s in trace.steps)
 
 
 def check_flag(p: FlagParams, obs: Observation) -> Outcome:
@@ -251,6 +269,9 @@ REGISTRY: dict[str, CheckType] = {
     "latency": CheckType(LatencyParams, check_latency,
                          lambda p: _stream(p) + f"{p.percentile} latency is "
                                    + Bounds(p.min_ms, p.max_ms).words(lambda x: f"{x:g} ms", fraction=False)),
+    "redirect": CheckType(RedirectParams, check_redirect,
+                          lambda p: _stream(p) + f"{_bounds(p).words(_pct)} of requests are redirected (3xx with a "
+                                    f"Location header) to {'path ' if p.location.startswith('/') else ''}{p.location}"),
     "resource": CheckType(ResourceParams, check_resource,
                           lambda p: f"your YAML {'contains' if p.present else 'does not contain'} a {p.kind}"
                                     + (f" named {p.name}" if p.name else "")

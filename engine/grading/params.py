@@ -86,6 +86,21 @@ class StatusParams:
 
 
 @dataclass(frozen=True)
+class RedirectParams:
+    stream: str
+    location: str                        # a whole URL "https://reviews/new", or a path "/new" (any scheme/host)
+    min: float | None = None
+    max: float | None = None
+
+    def matches(self, url: str) -> bool:
+        if not self.location.startswith("/"):
+            return url == self.location
+        rest = url.split("://", 1)[-1]
+        path = "/" + rest.split("/", 1)[1] if "/" in rest else "/"
+        return path.split("?", 1)[0] == self.location
+
+
+@dataclass(frozen=True)
 class FlagParams:
     stream: str
     flag: str                            # Envoy response flag: UO, NR, NC, UF, URX, UH, UT, FI, DI

@@ -63,7 +63,7 @@ def http_action(hop: Hop, hit: RuleHit, route: HTTPRoute) -> Action:
         code = r.redirect_code or 301
         location = _location(hop, r)
         hop.step("route", f"redirect {code} to {location}", vs.reference(f"spec.http[{hit.index}].redirect"))
-        return Action(immediate=Outcome(code, (), f"redirect to {location}"))
+        return Action(immediate=Outcome(code, (), f"redirect to {location}", location))
     if route.direct_response is not None:
         status = route.direct_response.status
         hop.step("route", f"direct response {status}", vs.reference(f"spec.http[{hit.index}].directResponse"))

@@ -88,6 +88,8 @@ def _immediate(plan: Plan, requests: int) -> Tally:
         tally.outcomes[(outcome.status, tuple(outcome.flags))] = requests
         tally.attempts[0] = requests
         tally.latency_pairs[LOCAL_REPLY_MS] = requests
+        if outcome.location:
+            tally.redirects[outcome.location] = requests
     return tally
 
 

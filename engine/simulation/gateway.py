@@ -96,7 +96,8 @@ def _listener(hop: Hop, host: str) -> Action | list:
         # (gateway_simulation_test.go "mixed httpsRedirect with routes").
         g, i = redirecting
         hop.step("listener", f"server {i} of {g.ref} redirects http to https (301)", g.reference(f"spec.servers[{i}]"))
-        return Action(immediate=Outcome(301, (), f"redirect to https://{host}{hop.facts.path}"))
+        location = f"https://{host}{hop.facts.path}"
+        return Action(immediate=Outcome(301, (), f"redirect to {location}", location))
     gw, index, server = fitting[0]
     where = gw.reference(f"spec.servers[{index}]")
     protocol = (server.port.protocol or "").upper()

@@ -158,6 +158,7 @@ class Outcome:
     status: int | None                 # None: no HTTP response (connection reset/refused)
     flags: tuple[str, ...] = ()
     detail: str = ""
+    location: str = ""                 # Location header of a redirect (3xx); "" for any other reply
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,7 @@ class StreamResult:
     tls: dict[str, int] = field(default_factory=lambda: {"mtls": 0, "plaintext": 0, "rejected": 0})
     attempts: Attempts = field(default_factory=Attempts)
     mirrored: int = 0
+    redirects: dict[str, int] = field(default_factory=dict)   # Location of 3xx redirects -> n (JSON only when any)
     latency_ms: dict[str, float] = field(default_factory=lambda: {"p50": 0.0, "p90": 0.0, "p99": 0.0})
     traces: dict[int, RequestTrace] = field(default_factory=dict)   # not in JSON; kept for explain
     uncertain: list[str] = field(default_factory=list)
@@ -72,6 +73,7 @@ class StreamResult:
             "status": dict(self.status), "flags": dict(self.flags), "tls": dict(self.tls),
             "attempts": vars(self.attempts).copy(), "mirrored": self.mirrored,
             "latency_ms": dict(self.latency_ms),
+            **({"redirects": dict(self.redirects)} if self.redirects else {}),
             **({"uncertain": list(self.uncertain)} if self.uncertain else {}),
         }
 

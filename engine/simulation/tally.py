@@ -34,6 +34,7 @@ class Tally:
     latency_pairs: Counter = field(default_factory=Counter)   # bulk path: latency -> n
     latency_list: list[float] = field(default_factory=list)   # event path: one per request
     mirrored: int = 0
+    redirects: Counter = field(default_factory=Counter)       # Location of a 3xx redirect -> n
 
 
 def close_l4(tally: Tally) -> None:
@@ -133,6 +134,7 @@ def build_result(tally: Tally, *, index: int, from_: str, to: str, requests: int
     result.attempts = Attempts(total=total, max=max((a for a, n in tally.attempts.items() if n), default=0),
                                mean=round(total / requests, 6) if requests else 0.0)
     result.mirrored = tally.mirrored
+    result.redirects = dict(sorted(tally.redirects.items()))
     if tally.latency_list:
         tally.latency_list.sort()
         values = percentiles_sorted(tally.latency_list, [q for _, q in QUANTILES])

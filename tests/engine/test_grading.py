@@ -143,7 +143,7 @@ def test_every_check_type_describes_its_expectation_in_words():
     check = parse(SHARE_CHECK)
     assert checks.describe(check) == "stream 'main': between 7% and 13% of requests reach any service version=v2"
     assert set(checks.REGISTRY) == {"share", "status", "flag", "tls", "attempts", "latency", "unaffected",
-                                    "finding", "resource", "accepted"}
+                                    "finding", "resource", "accepted", "redirect"}
 
 
 # ---- loader errors ---------------------------------------------------------------------------
@@ -301,3 +301,20 @@ def test_loader_turns_any_check_data_into_a_check_or_one_located_error(raw, kind
         assert err.file == "ex.yaml" and err.line and str(err).startswith("ex.yaml:")
     else:
         assert exercise.checks[0].type == kind and checks.describe(exercise.checks[0])
+
+
+@pytest.mark.parametrize("location, redirects, passed", [
+    ("/reviews", {"http://reviews:9080/reviews": 100}, True),
+    ("/reviews", {"http://reviews:9080/reviews?x=1": 100}, True),       # the query is not the path
+    ("/reviews", {"http://reviews:9080/v2/reviews": 100}, False),
+    ("/reviews", {}, False),                                             # a 301 without Location
+    ("https://reviews/reviews", {"http://reviews:9080/reviews": 100}, False),
+    ("https://reviews/reviews", {"https://reviews/reviews": 100}, True),
+])
+def test_redirect_check_matches_the_location_url_or_its_path(location, redirects, passed):
+    obs = checks.Observation(SimulationResult(streams=[stream(status={"301": 100}, redirects=redirects)]),
+                             ConfigSet(), {"main": 0}, lambda: SimulationResult())
+    params = checks.RedirectParams("main", location, min=1.0)
+    out = checks.check_redirect(params, obs)
+    assert out.passed is passed
+    assert "redirected (3xx with a Location header) to" in checks.REGISTRY["redirect"].describe(params)

@@ -212,3 +212,18 @@ def test_connection_pool_limits_overflow_under_concurrency():
                                         " http: {http1MaxPendingRequests: 1}}}\n  subsets:")
     s = stream(dr + traffic(PLAIN % (30, ", concurrency: 3")))
     assert s.flags["UO"] == s.status["503"] and 0.2 < s.status["200"] / 30 < 0.5   # istio.io: 11/30
+
+
+def test_redirects_count_location_targets_and_appear_in_json_only_when_any():
+    # A VS `redirect` answers 301 with a Location header (route.go ApplyRedirect); a directResponse
+    # 301 has none, so it redirects nowhere and is not counted.
+    redirect = SPLIT.replace("    - route:", "    - match: [{uri: {prefix: /old}}]\n      redirect: {uri: /new}\n    - route:")
+    s = stream(TOPOLOGY + redirect + traffic('    - {from: default/productpage, to: "reviews:9080", requests: 40, '
+                                              'path: /old/1}'))
+    assert s.status == {"301": 40} and s.redirects == {"http://reviews:9080/new": 40}
+    assert s.to_dict()["redirects"] == {"http://reviews:9080/new": 40}
+    direct = SPLIT.replace("    - route:", "    - match: [{uri: {prefix: /old}}]\n      directResponse: {status: 301}\n"
+                           "    - route:")
+    s = stream(TOPOLOGY + direct + traffic('    - {from: default/productpage, to: "reviews:9080", requests: 40, '
+                                            'path: /old/1}'))
+    assert s.status == {"301": 40} and s.redirects == {} and "redirects" not in s.to_dict()
