@@ -32,18 +32,30 @@ def learning_later(store: Store, now: datetime, until: datetime, deck: str | Non
 
 def new_cards(store: Store, now: datetime, deck: str | None, limit: int) -> list[str]:
     """Never-seen cards, in the order to learn them: the decks built from Markdown notes
-    (`source: notes.md`, the learner's own material) lead, curriculum decks are interleaved
-    (`session.interleave_new`); each deck in file order."""
+    (`source: notes.md`, the learner's own material; the learner's own decks before the shipped
+    one) lead, the other decks are interleaved (`session.interleave_new`); each deck in file order."""
     from trainer.session import interleave_new
 
-    notes_decks = [r[0] for r in store.conn.execute(
-        "SELECT DISTINCT deck FROM deck_files WHERE lower(source) LIKE '%.md' "
-        "OR lower(source) LIKE '%.markdown'")]
+    notes_decks = _notes_decks(store)
     if deck is not None or not notes_decks:   # one deck, or no notes: deck file order
         return _new_in(store, now, "c.deck = ?" if deck else "1", [deck] if deck else [], limit)
+    notes: list[str] = []
+    for name in notes_decks:
+        if len(notes) < limit:
+            notes += _new_in(store, now, "c.deck = ?", [name], limit - len(notes))
     marks = ", ".join("?" * len(notes_decks))
-    return interleave_new(_new_in(store, now, f"c.deck IN ({marks})", notes_decks, limit),
-                          _new_in(store, now, f"c.deck NOT IN ({marks})", notes_decks, limit))[:limit]
+    return interleave_new(notes, _new_in(store, now, f"c.deck NOT IN ({marks})", notes_decks, limit))[:limit]
+
+
+def _notes_decks(store: Store) -> list[str]:
+    """Decks built from notes: the learner's own (outside the package) first, then by id."""
+    import decks
+
+    packaged = str(decks.cards_dir())
+    rows = store.conn.execute("SELECT DISTINCT deck, path FROM deck_files WHERE lower(source) LIKE '%.md' "
+                              "OR lower(source) LIKE '%.markdown'").fetchall()
+    ranked = sorted((path.startswith(packaged), deck) for deck, path in rows)
+    return list(dict.fromkeys(deck for _shipped, deck in ranked))
 
 
 def _new_in(store: Store, now: datetime, where: str, params: list[str], limit: int) -> list[str]:

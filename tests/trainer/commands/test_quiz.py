@@ -323,3 +323,20 @@ def test_a_broken_deck_is_a_warning_with_its_line_and_what_to_do_and_the_quiz_go
     assert f"warning: {home / 'broken.yaml'}:6: YAML syntax error" in text
     assert "`meshdrill deck check FILE` lists every problem." in text
     assert "What is alpha?" in result.output
+
+
+def test_the_learners_own_notes_deck_comes_before_the_shipped_notes_deck(tmp_path):
+    import decks
+    from pathlib import Path
+
+    from trainer import queries
+    from trainer.sync import sync
+
+    shipped = sorted(Path(str(p)) for p in decks.cards_dir().iterdir() if p.name.endswith(".yaml"))
+    mine = tmp_path / "decks" / "zz-mine.yaml"
+    mine.parent.mkdir()
+    mine.write_text(DECK.replace("id: mesh", "id: zz-mine").replace("title: Mesh", "title: Mine\nsource: mine.md"))
+    store = Store(tmp_path / "meshdrill.db")
+    sync(store, [*shipped, mine], T0)
+    assert queries.new_cards(store, T0, None, 5)[:3] == ["alpha", "beta", "gamma"]
+    store.close()
