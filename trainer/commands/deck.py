@@ -26,7 +26,9 @@ def deck() -> None:
                    "hand-edited cards left alone. Writes back to it unless -o is given.")
 @click.option("--id", "deck_id", help="Deck id for a new deck (default: from the file name).")
 @click.option("--title", help="Deck title for a new deck (default: the notes' first heading).")
-def build(notes: Path, output: Path | None, update: Path | None, deck_id: str | None, title: str | None) -> None:
+@pass_app
+def build(app: App, notes: Path, output: Path | None, update: Path | None, deck_id: str | None,
+          title: str | None) -> None:
     """Build cards from Markdown study notes (NOTES.md) and report what did not become a card."""
     from trainer.card_templates import slug
     from trainer.deck_builder import build_deck_cards
@@ -47,6 +49,9 @@ def build(notes: Path, output: Path | None, update: Path | None, deck_id: str | 
         out = dump_deck(deck_id, title or _first_heading(text) or deck_id, str(notes), result.cards)
         _write(output, out)
         click.echo(f"{_count(len(result.cards), 'card')} built from {notes}", err=True)
+        if output is None:   # printed, not kept: say where the quiz would pick it up
+            click.echo(f"to study it, write it where the quiz reads your decks: "
+                       f"-o {app.home_dir / 'decks' / (deck_id + '.yaml')}", err=True)
     if result.skipped:
         click.echo(f"{_count(len(result.skipped), 'part')} of the notes did not become cards:", err=True)
         for skipped in result.skipped:

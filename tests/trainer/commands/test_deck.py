@@ -133,3 +133,14 @@ def test_export_takes_the_format_from_the_output_suffix_or_asks_in_one_line(tmp_
     assert result.exit_code == 2
     assert result.output.splitlines()[-1] == ("Error: say the format: --format apkg|csv|md, or -o FILE.apkg, "
                                               "FILE.csv or FILE.md")
+
+
+def test_build_to_stdout_says_where_to_write_the_deck_to_study_it(tmp_path):
+    notes = tmp_path / "my-notes.md"
+    notes.write_text(NOTES, encoding="utf-8")
+    result = run(tmp_path, "build", str(notes))
+    assert result.exit_code == 0
+    assert result.output.startswith("id: my-notes\n")
+    hint = f"to study it, write it where the quiz reads your decks: -o {tmp_path / 'home' / 'decks' / 'my-notes.yaml'}"
+    assert hint in result.output
+    assert hint not in run(tmp_path, "build", str(notes), "-o", str(tmp_path / "d.yaml")).output
