@@ -57,7 +57,7 @@ def show(app: App, exercise_id: str) -> None:
 def start(ctx: click.Context, app: App, exercise_id: str) -> None:
     """Work on an exercise: edit the answer file, grade, retry, ask for hints.
 
-    Uses $EDITOR (or $VISUAL) when set; otherwise edit the printed file and press enter.
+    Uses $VISUAL, else $EDITOR, when set; otherwise edit the printed file and press enter.
     Ctrl-C saves the attempt; starting again resumes it.
     """
     from trainer.exercise_flow import run_exercise

@@ -35,3 +35,8 @@ def test_every_command_has_help_text(path):
     assert result.exit_code == 0 and f"Usage: cli {' '.join(path)}" in result.output
     body = result.output.split("\n\n")[1].strip()
     assert body and not body.startswith("Options:")
+
+
+def test_exercise_start_help_names_the_editor_variables_in_the_order_they_are_read():
+    result = CliRunner().invoke(cli, ["exercise", "start", "--help"], terminal_width=80)
+    assert "Uses $VISUAL, else $EDITOR, when set" in " ".join(result.output.split())
