@@ -1,7 +1,7 @@
 """The mesh the simulator routes through: the Inventory plus Istio config indexed for lookup.
 
 Config is indexed by the host it is about (VirtualService, DestinationRule, ServiceEntry) or by
-namespace (PeerAuthentication, AuthorizationPolicy, Sidecar), so planning one stream costs the
+namespace (PeerAuthentication, AuthorizationPolicy, RequestAuthentication, Sidecar), so planning one stream costs the
 same however many unrelated resources the input holds. Every list keeps input order, which
 stands in for creation time (the oldest resource wins Istio's tie-breaks).
 """
@@ -29,6 +29,7 @@ class Mesh:
     service_entries: HostIndex[Resource] = field(default_factory=HostIndex)
     peer_authentications: dict[str, list[Resource]] = field(default_factory=dict)
     authorization_policies: dict[str, list[Resource]] = field(default_factory=dict)
+    request_authentications: dict[str, list[Resource]] = field(default_factory=dict)
     sidecars: dict[str, list[Resource]] = field(default_factory=dict)
     gateways: list[Resource] = field(default_factory=list)
     virtual_services_by_name: dict[tuple[str, str], Resource] = field(default_factory=dict)   # delegates
@@ -121,6 +122,8 @@ def build_mesh(config: ConfigSet) -> Mesh:
             mesh.peer_authentications.setdefault(res.namespace, []).append(res)
         elif kind == "AuthorizationPolicy":
             mesh.authorization_policies.setdefault(res.namespace, []).append(res)
+        elif kind == "RequestAuthentication":
+            mesh.request_authentications.setdefault(res.namespace, []).append(res)
         elif kind == "Sidecar":
             mesh.sidecars.setdefault(res.namespace, []).append(res)
         elif kind == "Gateway":

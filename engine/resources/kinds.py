@@ -42,7 +42,7 @@ KINDS: tuple[KindInfo, ...] = (
     KindInfo(NETWORKING, "ProxyConfig", ("v1beta1",), None, simulated=False),
     KindInfo(SECURITY, "PeerAuthentication", _SEC, security.PeerAuthentication),
     KindInfo(SECURITY, "AuthorizationPolicy", _SEC, security.AuthorizationPolicy),
-    KindInfo(SECURITY, "RequestAuthentication", _SEC, security.RequestAuthentication, simulated=False),
+    KindInfo(SECURITY, "RequestAuthentication", _SEC, security.RequestAuthentication),
     KindInfo("telemetry.istio.io", "Telemetry", ("v1", "v1alpha1"), None, simulated=False),
     KindInfo("extensions.istio.io", "WasmPlugin", ("v1alpha1",), None, simulated=False),
     KindInfo("", "Namespace", ("v1",), kube.NamespaceSpec, namespaced=False),

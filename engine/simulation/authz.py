@@ -7,7 +7,9 @@ entries ORed, fields of one source/operation ANDed, values ORed. Principals and 
 from the peer certificate, so only an mTLS request has them; negative fields (`notPrincipals`)
 then match, as Envoy's RBAC `not_id` does (the documented "deny plaintext" recipe is a DENY with
 `notPrincipals: ["*"]`: io:tasks/security/authorization/authz-deny, io:ops/configuration/security/
-security-policy-examples). Sources: api:security/v1beta1/authorization_policy.proto;
+security-policy-examples). Request principals and `request.auth.*` come from a JWT that
+RequestAuthentication validated (jwt.py); without one they are absent, so `notRequestPrincipals`
+matches. Sources: api:security/v1beta1/authorization_policy.proto;
 istio:pilot/pkg/security/authz/builder, model/permission.go, model/principal.go.
 """
 
@@ -19,11 +21,10 @@ from engine.mesh.inventory import Pod
 from engine.mesh.mesh import Mesh
 from engine.resources import Resource
 from engine.resources.security import Condition, Operation, Rule, RuleFrom, RuleTo, Source
+from engine.simulation.jwt import Authn
 
 CUSTOM_UNKNOWN = ("a CUSTOM AuthorizationPolicy matches: the external authorizer decides; "
                   "simulated as allowed")
-JWT_UNKNOWN = ("an AuthorizationPolicy uses requestPrincipals or request.auth claims: requests carry no JWT "
-               "in the simulation, so those conditions never match")
 IP_UNKNOWN = ("an AuthorizationPolicy uses ipBlocks/remoteIpBlocks: client IP addresses are not simulated, "
               "so positive IP conditions never match and negative ones always do")
 
@@ -40,6 +41,7 @@ class Caller:
     port: int                      # the workload's (target) port
     headers: dict[str, str]
     http: bool = True              # False: plain TCP, no HTTP attributes at all
+    authn: Authn = Authn()         # RequestAuthentication's result: request principal and claims (jwt.py)
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ def _source(src: Source, c: Caller, policy_namespace: str) -> bool:
             and _field(src.namespaces, src.not_namespaces, c.namespace)
             and _field(_service_accounts(src.service_accounts, policy_namespace),
                        _service_accounts(src.not_service_accounts, policy_namespace), service_account)
-            and _field(src.request_principals, src.not_request_principals, None)   # no JWT is simulated
+            and _field(src.request_principals, src.not_request_principals, c.authn.principal)
             and _field(src.ip_blocks, src.not_ip_blocks, None)
             and _field(src.remote_ip_blocks, src.not_remote_ip_blocks, None))
 
@@ -99,15 +101,32 @@ def _operation(op: Operation, c: Caller) -> bool:
             and _field(op.paths, op.not_paths, c.path))
 
 
-def _condition_value(key: str, c: Caller) -> str | None:
+def _condition_value(key: str, c: Caller) -> str | list | None:
     if key.startswith("request.headers[") and key.endswith("]"):
         return c.headers.get(key[len("request.headers["):-1].lower())
-    return {"source.principal": c.principal, "source.namespace": c.namespace,
-            "destination.port": str(c.port)}.get(key)
+    if key.startswith("request.auth.claims[") and key.endswith("]"):
+        # `request.auth.claims[group][id]` walks nested claims (io:reference/config/security/conditions)
+        value: object = c.authn.claims
+        for name in key[len("request.auth.claims["):-1].split("]["):
+            value = value.get(name) if isinstance(value, dict) else None
+        return value if isinstance(value, (str, list)) else None if value is None else _json_text(value)
+    return {"source.principal": c.principal, "source.namespace": c.namespace, "destination.port": str(c.port),
+            "request.auth.principal": c.authn.principal, "request.auth.audiences": c.authn.claims.get("aud"),
+            "request.auth.presenter": c.authn.claims.get("azp")}.get(key)
+
+
+def _json_text(value: object) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _when(cond: Condition, c: Caller) -> bool:
-    return _field(cond.values, cond.not_values, _condition_value(cond.key, c))
+    value = _condition_value(cond.key, c)
+    if not isinstance(value, list):
+        return _field(cond.values, cond.not_values, value)
+    # A list claim (groups, aud) matches when any element does; notValues exclude any element.
+    items = [_json_text(v) for v in value]
+    return ((not cond.values or any(_field(cond.values, (), v) for v in items))
+            and not any(_value_match(n, v) for n in cond.not_values for v in items))
 
 
 _HTTP_ONLY_OPERATION = ("hosts", "not_hosts", "methods", "not_methods", "paths", "not_paths")
@@ -160,12 +179,6 @@ def _uses_ip(policy: Resource) -> bool:
     return False
 
 
-def _uses_jwt(policy: Resource) -> bool:
-    return any(f.source and (f.source.request_principals or f.source.not_request_principals)
-               for rule in policy.spec.rules or () for f in rule.from_) or \
-        any(w.key.startswith("request.auth.") for rule in policy.spec.rules or () for w in rule.when)
-
-
 def policies_for(mesh: Mesh, pod: Pod) -> list[Resource]:
     """Root-namespace policies apply mesh-wide (a selector there matches in every namespace)."""
     out = []
@@ -193,8 +206,6 @@ def authorize(mesh: Mesh, pod: Pod, caller: Caller) -> Verdict:
             uncertain = CUSTOM_UNKNOWN
     if any(_uses_ip(res) for group in by_action.values() for res in group):
         uncertain = uncertain or IP_UNKNOWN
-    if any(_uses_jwt(res) for group in by_action.values() for res in group):
-        uncertain = uncertain or JWT_UNKNOWN
     for res in by_action["DENY"]:
         index = _matching_rule(res, caller)
         if index is not None:

@@ -53,7 +53,8 @@ def bulk_blocker(plan: Plan, res: ProxyPolicy, concurrency: int) -> str:
                 return "retries or outlier detection on connect failures"
             elif kind == k.UC and (res.retry_reset or detects):
                 return "retries or outlier detection on resets"
-            elif kind == k.DENIED and res.status_retriable(403):
+            elif kind == k.DENIED and res.status_retriable(403) or \
+                    kind == k.UNAUTHENTICATED and res.status_retriable(401):
                 return "retries can trigger"
     return ""
 
@@ -153,6 +154,8 @@ def describe(cell: Cell, plan: Plan, res: ProxyPolicy, states: list[ClusterState
     kind = state.kind[h]
     if kind == k.DENIED:
         return 403, pre, local, True, label, 1
+    if kind == k.UNAUTHENTICATED:
+        return 401, pre, local, True, label, 1
     if kind == k.RESET:
         return None, pre, local, False, label, 1
     return 503, pre + ("UF" if kind == k.UF else "UC",), local, False, label, 1

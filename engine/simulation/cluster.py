@@ -23,6 +23,7 @@ RESET = 1      # connection reset, no HTTP response (sidecar-less client -> STRI
 UF = 2         # connect or TLS handshake failure seen by the client proxy: 503 UF
 UC = 3         # server closed the connection after connect: 503 UC
 DENIED = 4     # AuthorizationPolicy on the server sidecar: 403
+UNAUTHENTICATED = 5   # RequestAuthentication on the server sidecar rejected the JWT: 401
 
 UNLIMITED = 1 << 62                       # Envoy's default thresholds are 2^32-1: never reached here
 MAX_EJECTION_MS = 300_000.0               # Envoy max_ejection_time default (300s)
@@ -42,6 +43,8 @@ def connection_kind(conn: Connection) -> int:
         return UF
     if conn.refused == "UC":
         return UC
+    if conn.unauthenticated:
+        return UNAUTHENTICATED
     if conn.denied:     # over TCP the network RBAC filter closes the connection: no HTTP 403
         return RESET if conn.l4 else DENIED
     return APP

@@ -67,7 +67,8 @@ class EventRun:
         self.total_weight = self.cumulative[-1] if self.cumulative else 0.0
         # Outcome of each non-app host kind: (status, flag, retriable).
         self.fixed = {k.RESET: (None, "", False), k.UF: (503, "UF", res.retry_connect),
-                      k.UC: (503, "UC", res.retry_reset), k.DENIED: (403, "", res.status_retriable(403))}
+                      k.UC: (503, "UC", res.retry_reset), k.DENIED: (403, "", res.status_retriable(403)),
+                      k.UNAUTHENTICATED: (401, "", res.status_retriable(401))}
         self.retry_status = {s: res.status_retriable(s) for s in range(100, 600)}
         self.pool_overflowed = False
 

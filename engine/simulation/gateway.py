@@ -12,6 +12,8 @@ istio:pilot/pkg/networking/core/gateway_simulation_test.go.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from engine.mesh.hosts import exported_to, matches, resolve
 from engine.mesh.inventory import Pod
 from engine.mesh.mesh import Mesh
@@ -20,6 +22,7 @@ from engine.resources.meshdrill import Backend, Stream
 from engine.simulation.actions import Action, http_action, l4_action
 from engine.simulation.authz import Caller, authorize
 from engine.simulation.hop import Hop
+from engine.simulation.jwt import server_authn
 from engine.simulation.plan import Behaviour, Outcome, Plan, TraceStep
 from engine.simulation.routing import NO_ROUTE, finish, make_hop
 from engine.simulation.sender import Sender, parse_target, unknown_endpoint
@@ -116,9 +119,17 @@ def _route(hop: Hop, host: str) -> Action:
     fitting = _listener(hop, host)
     if isinstance(fitting, Action):
         return fitting
+    authn = server_authn(hop.mesh, hop.sender.pod, hop.facts.headers, hop.facts.query, http=hop.http)
+    hop.doubt(authn.uncertain)
+    if authn.active:
+        hop.step("authn", f"gateway: {authn.detail}", authn.reference)
+    if authn.failed:
+        return Action(immediate=Outcome(401, (), authn.failed))
+    if authn.consumed:      # forwardOriginalToken false: the validated token is not sent upstream
+        hop.facts = replace(hop.facts, headers={k: v for k, v in hop.facts.headers.items() if k not in authn.consumed})
     denied = authorize(hop.mesh, hop.sender.pod, Caller(None, None, hop.facts.method, hop.facts.path,
                                                         hop.facts.authority, hop.port, hop.facts.headers,
-                                                        http=hop.http))
+                                                        http=hop.http, authn=authn))
     hop.doubt(denied.uncertain)
     if denied.denied:
         hop.step("authz", f"gateway: {denied.detail}", denied.reference)
@@ -209,6 +220,8 @@ def summarise(action: Action) -> Behaviour:
             latency += part * c.behaviour.latency_ms
             if c.refused or c.behaviour.down:
                 failures[503] = failures.get(503, 0.0) + part
+            elif c.unauthenticated:
+                failures[401] = failures.get(401, 0.0) + part
             elif c.denied:
                 failures[403] = failures.get(403, 0.0) + part
             elif c.behaviour.error_rate or c.behaviour.reset_rate:

@@ -73,6 +73,7 @@ class Connection:
     behaviour: Behaviour = Behaviour()
     trace: tuple[TraceStep, ...] = ()
     l4: bool = False           # a TCP connection: a deny closes it (network RBAC filter), no 403
+    unauthenticated: bool = False   # RequestAuthentication rejected the request's JWT: 401, before authz
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from engine.mesh.inventory import CLUSTER_DOMAIN, ExternalHost, Pod, Service
 from engine.simulation import policy as pol
 from engine.simulation.authz import Caller, authorize
 from engine.simulation.hop import Hop
+from engine.simulation.jwt import server_authn
 from engine.simulation.plan import Behaviour, ClusterTarget, Connection, Endpoint, TraceStep
 from engine.simulation.tls import TlsDecision, client_tls, external_tls, server_accepts
 
@@ -92,23 +93,31 @@ def pod_connection(hop: Hop, pod: Pod, dr_tls, tls_reference: str, target_port: 
     steps = [TraceStep("tls", f"{pod.name}: {decision.tls}"
                        + (f", refused ({decision.refused})" if decision.refused else "") + f" — {decision.detail}",
                        decision.reference)]
-    denied = False
+    denied = unauthenticated = False
     if not decision.refused:
+        # RequestAuthentication (401) runs before AuthorizationPolicy (403): Envoy's jwt_authn filter
+        # precedes RBAC in the server proxy's HTTP filter chain (io:concepts/security "Request authentication").
+        authn = server_authn(mesh, pod, hop.facts.headers, hop.facts.query, http=hop.http)
+        hop.doubt(authn.uncertain)
+        if authn.active:
+            steps.append(TraceStep("authn", f"{pod.name}: {authn.detail}", authn.reference))
+        unauthenticated = bool(authn.failed)
+    if not decision.refused and not unauthenticated:
         mtls = decision.tls == "mtls"
         caller = Caller(hop.sender.principal(mesh.settings.trust_domain) if mtls else None,
                         hop.sender.namespace if mtls else None, hop.facts.method, hop.facts.path,
-                        hop.facts.authority, target_port, hop.facts.headers, http=hop.http)
+                        hop.facts.authority, target_port, hop.facts.headers, http=hop.http, authn=authn)
         verdict = authorize(mesh, pod, caller)
         hop.doubt(verdict.uncertain)
         denied = verdict.denied
         steps.append(TraceStep("authz", f"{pod.name}: {verdict.detail}", verdict.reference))
     answer = behaviour(hop, namespace=pod.namespace, labels=pod.labels)
-    if pod.gateway and not decision.refused and not denied:
+    if pod.gateway and not decision.refused and not denied and not unauthenticated:
         from engine.simulation.gateway import through_gateway     # gateway.py builds on this module
         answer, more = through_gateway(hop, pod, service_port or target_port)
         steps += more
     return Connection(endpoint_of(pod), decision.tls, decision.refused, denied, answer, tuple(steps),
-                      l4=not hop.http)
+                      l4=not hop.http, unauthenticated=unauthenticated)
 
 
 def external_connection(hop: Hop, name: str, labels: dict[str, str], dr_tls, tls_reference: str,
