@@ -7,6 +7,8 @@ point that analyze, simulate and grade share.
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from engine import validation
@@ -65,10 +67,26 @@ def admit(documents: list[Document], diagnostics: list[Diagnostic] | None = None
 
 
 def load_config(paths: list[str], *, stdin=None, limits: Limits = DEFAULT_LIMITS) -> ConfigSet:
-    loaded = load_paths(paths, stdin=stdin, limits=limits)
-    return admit(loaded.documents, loaded.diagnostics)
+    with _gc_paused():
+        loaded = load_paths(paths, stdin=stdin, limits=limits)
+        return admit(loaded.documents, loaded.diagnostics)
 
 
 def load_config_text(text: str, filename: str = "<input>", *, limits: Limits = DEFAULT_LIMITS) -> ConfigSet:
-    loaded = load_text(text, filename, limits=limits)
-    return admit(loaded.documents, loaded.diagnostics)
+    with _gc_paused():
+        loaded = load_text(text, filename, limits=limits)
+        return admit(loaded.documents, loaded.diagnostics)
+
+
+@contextmanager
+def _gc_paused():
+    """Loading only builds objects that live on (no garbage cycles), yet the cyclic collector
+    keeps re-scanning them: about a quarter of load time at 5,000 services. Paused for the
+    load, restored after, whatever it was."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
