@@ -45,13 +45,17 @@ class Document:
     lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def line_of(self, path: str) -> int:
-        """Line of `path`, or of its nearest ancestor that has one."""
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            cut = max(path.rfind("."), path.rfind("["))
-            path = path[:cut] if cut > 0 else ""
-        return self.line
+        return nearest_line(self.lines, path, self.line)
+
+
+def nearest_line(lines: dict[str, int], path: str, default: int) -> int:
+    """Line of `path` (`spec.http[0].route`), or of its nearest ancestor that has one."""
+    while path:
+        if path in lines:
+            return lines[path]
+        cut = max(path.rfind("."), path.rfind("["))
+        path = path[:cut] if cut > 0 else ""
+    return default
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from engine.loading import nearest_line
 from engine.resources.schema import Raw, f
 
 
@@ -56,12 +57,7 @@ class Resource:
         return (self.kind, self.namespace, self.name)
 
     def line_of(self, path: str) -> int:
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            cut = max(path.rfind("."), path.rfind("["))
-            path = path[:cut] if cut > 0 else ""
-        return self.line
+        return nearest_line(self.lines, path, self.line)
 
     def reference(self, path: str = "") -> str:
         return f"{self.file}:{self.line_of(path) if path else self.line}"
