@@ -9,8 +9,10 @@ answers 401 before any AuthorizationPolicy runs. A request WITHOUT a token is ac
 has no request principal: only an AuthorizationPolicy (`requestPrincipals`, `request.auth.*`)
 turns that into a 403. A valid token gives the principal `<iss>/<sub>` and its claims.
 
-Locations (api:security/v1beta1/jwt.proto): `fromHeaders` ({name, prefix}) and `fromParams`; with
-neither (nor `fromCookies`), `Authorization: Bearer <token>` then the `access_token` query parameter.
+Locations (api:security/v1beta1/jwt.proto): `fromHeaders` ({name, prefix}), `fromParams` and
+`fromCookies`; with none of them, `Authorization: Bearer <token>` then the `access_token` query
+parameter. A header value without the configured prefix holds no token (the request is then
+treated as carrying none).
 Offline limits, said in `Plan.uncertain`: the signature cannot be checked (no key is fetched from
 `jwksUri`, `jwks` is not used), so a well-formed token counts as signed by its issuer; `exp`/`nbf`
 are compared with SIMULATED_NOW. The failure texts are Envoy's (jwt_verify_lib status strings).
@@ -91,10 +93,19 @@ def _tokens(rule: JWTRule, headers: dict[str, str], query: dict[str, str]) -> li
         if value is not None and value.startswith(prefix) and value[len(prefix):]:
             out.append((name, value[len(prefix):].strip()))
     out += [("", query[p]) for p in params if query.get(p)]
+    if rule.from_cookies:
+        cookies = dict(part.strip().partition("=")[::2] for part in headers.get("cookie", "").split(";"))
+        out += [("", cookies[c]) for c in rule.from_cookies if cookies.get(c)]
     return out
 
 
+_BASE64URL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
 def _base64(part: str) -> bytes | None:
+    """Strict base64url (the stdlib decoder would silently drop stray characters)."""
+    if not set(part) <= _BASE64URL:
+        return None
     try:
         return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
     except (binascii.Error, ValueError):
@@ -133,7 +144,7 @@ def _check(token: str, rule: JWTRule) -> tuple[str, dict]:
         if not set(map(str, given)) & set(rule.audiences):
             return AUDIENCE, payload
     exp, nbf = payload.get("exp"), payload.get("nbf")
-    if isinstance(exp, (int, float)) and exp <= SIMULATED_NOW:
+    if isinstance(exp, (int, float)) and exp < SIMULATED_NOW:    # jwt_verify_lib: now > exp (+ skew)
         return EXPIRED, payload
     if isinstance(nbf, (int, float)) and nbf > SIMULATED_NOW:
         return NOT_YET_VALID, payload

@@ -194,3 +194,17 @@ def test_any_token_text_is_a_verdict_never_a_crash(text):
     pod = next(p for p in mesh.inventory.pods if p.labels.get("app") == "httpbin")
     out = jwt.authenticate(mesh, pod, {"authorization": "Bearer " + text}, {"access_token": text})
     assert out.failed or out.principal is not None or not text.strip()
+
+
+def test_from_cookies_reads_that_cookie_only():
+    cookie_rule = RA.replace("    jwksUri", "    fromCookies: [session]\n    jwksUri")
+    assert run(cookie_rule, stream("{cookie: 'theme=dark; session=deadbeef'}")).status == {"401": 20}
+    assert run(cookie_rule, stream("{cookie: 'session=" + VALID + "'}")).status == {"200": 20}
+    assert run(cookie_rule, stream(bearer("deadbeef"))).status == {"200": 20}
+
+
+def test_a_signature_that_is_not_base64url_is_rejected():
+    mesh = build_mesh(load_config_text(TOPOLOGY + "---\n" + RA, "t.yaml"))
+    pod = next(p for p in mesh.inventory.pods if p.labels.get("app") == "httpbin")
+    out = jwt.authenticate(mesh, pod, {"authorization": f"Bearer {token(DEMO, signature='not base64!')}"}, {})
+    assert out.failed == "Jwt signature is an invalid Base64url encoded"
