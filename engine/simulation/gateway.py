@@ -125,8 +125,11 @@ def _route(hop: Hop, host: str) -> Action:
         hop.step("authn", f"gateway: {authn.detail}", authn.reference)
     if authn.failed:
         return Action(immediate=Outcome(401, (), authn.failed))
-    if authn.consumed:      # forwardOriginalToken false: the validated token is not sent upstream
-        hop.facts = replace(hop.facts, headers={k: v for k, v in hop.facts.headers.items() if k not in authn.consumed})
+    if authn.principal is not None:
+        # The claims feed `@request.auth.claims.*` route matches; with forwardOriginalToken false
+        # (the default) the validated token itself is not sent upstream.
+        hop.facts = replace(hop.facts, claims=authn.claims,
+                            headers={k: v for k, v in hop.facts.headers.items() if k not in authn.consumed})
     denied = authorize(hop.mesh, hop.sender.pod, Caller(None, None, hop.facts.method, hop.facts.path,
                                                         hop.facts.authority, hop.port, hop.facts.headers,
                                                         http=hop.http, authn=authn))

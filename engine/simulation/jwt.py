@@ -7,7 +7,8 @@ whose selector matches (none = every workload there) are merged. A request that 
 at a location a rule reads must validate against some rule, else Envoy's jwt_authn filter
 answers 401 before any AuthorizationPolicy runs. A request WITHOUT a token is accepted and simply
 has no request principal: only an AuthorizationPolicy (`requestPrincipals`, `request.auth.*`)
-turns that into a 403. A valid token gives the principal `<iss>/<sub>` and its claims.
+turns that into a 403. A valid token gives the principal `<iss>/<sub>` and its claims (for
+AuthorizationPolicy, and at a gateway for `@request.auth.claims.*` route matches: matching.py).
 
 Locations (api:security/v1beta1/jwt.proto): `fromHeaders` ({name, prefix}), `fromParams` and
 `fromCookies`; with none of them, `Authorization: Bearer <token>` then the `access_token` query

@@ -9,7 +9,7 @@ whether a match clause exists on this proxy at all, so they are checked apart (`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import parse_qsl
 
@@ -30,6 +30,7 @@ class HttpFacts:
     authority: str
     scheme: str
     headers: dict[str, str]        # lower-cased names
+    claims: dict = field(default_factory=dict)   # payload of a JWT this gateway validated (jwt.py)
 
     @classmethod
     def of(cls, path_and_query: str, method: str, authority: str, scheme: str,
@@ -99,6 +100,24 @@ def _query(sm: StringMatch, value: str | None) -> bool:
     return string_match(sm, value)
 
 
+CLAIM_PREFIX = "@request.auth.claims."
+
+
+def _claim(sm: StringMatch, name: str, claims: dict) -> bool:
+    """`@request.auth.claims.<a>.<b>`: a (nested) string claim, or any string of a list claim,
+    from the JWT the gateway validated (istio:pilot/pkg/networking/core/route/route.go
+    `MetadataMatcherForJWTClaims`, a ListMatcher oneOf). No validated token: no claim matches.
+    Claim names keep their case."""
+    value: object = claims
+    for key in name[len(CLAIM_PREFIX):].split("."):
+        value = value.get(key) if isinstance(value, dict) else None
+    values = [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] \
+        if isinstance(value, list) else None
+    if values is None:
+        return False
+    return is_presence(sm) or any(string_match(sm, v) for v in values)
+
+
 def matches_request(m: HTTPMatchRequest, req: HttpFacts) -> bool:
     """The runtime half: every set field must match (fields ANDed)."""
     if m.uri is not None and not string_match(m.uri, req.path, ignore_case=m.ignore_uri_case):
@@ -111,11 +130,17 @@ def matches_request(m: HTTPMatchRequest, req: HttpFacts) -> bool:
         return False
     for name, sm in m.headers.items():
         lowered = name.lower()
-        if lowered not in _PSEUDO_HEADERS and not _header(sm, req.headers.get(lowered)):
+        if lowered.startswith(CLAIM_PREFIX):
+            if not _claim(sm, name, req.claims):
+                return False
+        elif lowered not in _PSEUDO_HEADERS and not _header(sm, req.headers.get(lowered)):
             return False
     for name, sm in m.without_headers.items():
         lowered = name.lower()
-        if lowered not in _PSEUDO_HEADERS and not _without_header(sm, req.headers.get(lowered)):
+        if lowered.startswith(CLAIM_PREFIX):
+            if _claim(sm, name, req.claims):
+                return False
+        elif lowered not in _PSEUDO_HEADERS and not _without_header(sm, req.headers.get(lowered)):
             return False
     for name, sm in m.query_params.items():
         if not _query(sm, req.query.get(name)):

@@ -208,3 +208,29 @@ def test_a_signature_that_is_not_base64url_is_rejected():
     pod = next(p for p in mesh.inventory.pods if p.labels.get("app") == "httpbin")
     out = jwt.authenticate(mesh, pod, {"authorization": f"Bearer {token(DEMO, signature='not base64!')}"}, {})
     assert out.failed == "Jwt signature is an invalid Base64url encoded"
+
+
+CLAIM_VS = """
+  http:
+  - match: [{headers: {"@request.auth.claims.groups": {exact: group1}}}]
+    route: [{destination: {host: httpbin, port: {number: 8000}}}]
+  - match: [{headers: {"@request.auth.claims.iss": {}}}]
+    directResponse: {status: 418}
+  - directResponse: {status: 404}
+"""
+
+
+@pytest.mark.parametrize("headers, status", [
+    (bearer(GROUPS), "200"),          # a list claim matches when one element does
+    (bearer(VALID), "418"),           # no groups claim; iss is present
+    ("{}", "404"),                    # no validated token: no claim to match
+    ("{'@request.auth.claims.groups': group1}", "404"),   # a client cannot forge the claim with a header
+])
+def test_claim_based_routing_at_the_gateway(headers, status):
+    # api:security/v1beta1/request_authentication.proto: `@request.auth.claims.<claim>` header matches
+    # use the JWT validated at the gateway (route.go MetadataMatcherForJWTClaims).
+    vs = GATEWAY_CONFIG.replace("  http: [{route: [{destination: {host: httpbin, port: {number: 8000}}}]}]\n",
+                                CLAIM_VS.lstrip("\n"))
+    assert vs != GATEWAY_CONFIG
+    s = f"{{from: external, to: 'http://httpbin.example.com/headers', requests: 20, headers: {headers}}}"
+    assert run(vs, s).status == {status: 20}
