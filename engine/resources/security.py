@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from engine.resources.networking import WorkloadSelector
+from engine.resources.common import WorkloadSelector
 from engine.resources import cel
 from engine.resources.schema import Raw, f
 
