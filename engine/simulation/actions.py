@@ -16,9 +16,10 @@ from engine.simulation.egress import entry_target
 from engine.simulation.hop import Hop
 from engine.simulation.plan import ClusterTarget, Mirror, Outcome, RoutePolicy
 from engine.simulation.targets import missing, service_target
-from engine.simulation.virtualservice import RuleHit
+from engine.simulation.virtualservice import RuleHit, first_http_rule, first_l4_rule
 
 DEFAULT_ROUTE = RoutePolicy()      # prefix / : mesh default retries, no timeout (§3.2)
+NO_ROUTE = Outcome(404, ("NR",), "the VirtualService owning the host has no route for this request")
 
 
 @dataclass(frozen=True)
@@ -129,3 +130,24 @@ def l4_action(hop: Hop, hit: RuleHit) -> Action:
     """tcp/tls routes: weighted destinations, no retries, timeouts or faults at L4 (§3.10)."""
     targets = weighted(hop, hit.route, hit.vs.namespace)
     return Action(targets=targets, policy=RoutePolicy(retry=route_policy.NO_RETRY))
+
+
+def route_http(hop: Hop, clauses: list) -> Action:
+    """The first HTTP rule that matches, recorded on the hop, else 404 NR: sidecars and gateways alike."""
+    hit = first_http_rule(hop, clauses)
+    if hit is None:
+        hop.step("route", "no rule matches: 404 NR")
+        return Action(immediate=NO_ROUTE)
+    hop.rule_reference = hit.reference
+    hop.step("route", hit.detail, hit.reference)
+    return http_action(hop, hit, hit.route)
+
+
+def route_l4(hop: Hop, vs, sni: str) -> Action | None:
+    """The first tcp/tls rule of `vs` that matches, recorded on the hop; None lets the caller go on."""
+    hit = first_l4_rule(hop, vs, sni)
+    if hit is None:
+        return None
+    hop.rule_reference = hit.reference
+    hop.step("route", hit.detail, hit.reference)
+    return l4_action(hop, hit)

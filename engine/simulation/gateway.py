@@ -19,14 +19,14 @@ from engine.mesh.inventory import Pod
 from engine.mesh.mesh import Mesh
 from engine.resources import Resource
 from engine.resources.meshdrill import Backend, Stream
-from engine.simulation.actions import Action, http_action, l4_action
+from engine.simulation.actions import NO_ROUTE, Action, route_http, route_l4
 from engine.simulation.authz import Caller, authorize
 from engine.simulation.hop import Hop
 from engine.simulation.jwt import server_authn
 from engine.simulation.plan import Behaviour, Outcome, Plan, TraceStep
-from engine.simulation.routing import NO_ROUTE, finish, make_hop
+from engine.simulation.routing import finish, make_hop
 from engine.simulation.sender import Sender, parse_target, unknown_endpoint
-from engine.simulation.virtualservice import first_http_rule, first_l4_rule, gateway_resolver, merged_gateway_clauses
+from engine.simulation.virtualservice import gateway_resolver, merged_gateway_clauses
 
 HTTP_SERVERS = frozenset({"HTTP", "HTTP2", "GRPC", "HTTPS"})
 TERMINATING = frozenset({"SIMPLE", "MUTUAL", "ISTIO_MUTUAL", "OPTIONAL_MUTUAL"})
@@ -145,19 +145,11 @@ def _route(hop: Hop, host: str) -> Action:
     hop.step("virtualservice", "bound: " + ", ".join(vs.ref for vs in bound) + (" (merged)" if len(bound) > 1 else ""),
              bound[0].reference("spec.gateways"))
     if hop.http:
-        hit = first_http_rule(hop, merged_gateway_clauses(hop.mesh, bound))
-        if hit is None:
-            hop.step("route", "no rule matches: 404 NR")
-            return Action(immediate=NO_ROUTE)
-        hop.rule_reference = hit.reference
-        hop.step("route", hit.detail, hit.reference)
-        return http_action(hop, hit, hit.route)
+        return route_http(hop, merged_gateway_clauses(hop.mesh, bound))
     for vs in bound:
-        hit = first_l4_rule(hop, vs, host)
-        if hit is not None:
-            hop.rule_reference = hit.reference
-            hop.step("route", hit.detail, hit.reference)
-            return l4_action(hop, hit)
+        action = route_l4(hop, vs, host)
+        if action is not None:
+            return action
     hop.step("route", "no tcp/tls rule matches: the connection is closed")
     return Action(immediate=Outcome(None, (), "no tcp/tls route on the gateway"))
 

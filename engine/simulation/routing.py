@@ -16,7 +16,7 @@ from engine.mesh.mesh import Mesh
 from engine.resources import Resource
 from engine.resources.meshdrill import Backend, Stream
 from engine.simulation import egress
-from engine.simulation.actions import DEFAULT_ROUTE, Action, http_action, l4_action
+from engine.simulation.actions import DEFAULT_ROUTE, Action, route_http, route_l4
 from engine.simulation.hop import Hop
 from engine.simulation.matching import HttpFacts
 from engine.simulation.plan import ClusterTarget, Outcome, Plan, Request, RoutePolicy
@@ -24,9 +24,8 @@ from engine.simulation.route_policy import NO_RETRY, app_timeout
 from engine.simulation.scope import in_scope
 from engine.simulation.sender import Sender, Target, authority, find_sender, parse_target, stream_headers
 from engine.simulation.targets import external_connection, service_target
-from engine.simulation.virtualservice import first_http_rule, first_l4_rule, http_clauses, select_for_sidecar
+from engine.simulation.virtualservice import http_clauses, select_for_sidecar
 
-NO_ROUTE = Outcome(404, ("NR",), "the VirtualService owning the host has no route for this request")
 SE_HTTP = frozenset({"HTTP", "HTTP2", "GRPC", "GRPC-WEB"})
 
 
@@ -237,19 +236,10 @@ def route_host(hop: Hop, where: Located, names: list[str], http: bool) -> Action
                  + (f" (shadows {', '.join(s.ref for s in shadowed)}: sidecars do not merge)" if shadowed else ""),
                  vs.reference("spec.hosts"))
         if http:
-            hit = first_http_rule(hop, http_clauses(hop.mesh, vs))
-            if hit is None:
-                hop.step("route", "no rule matches: 404 NR")
-                return Action(immediate=NO_ROUTE)
-            hop.rule_reference = hit.reference
-            hop.step("route", hit.detail, hit.reference)
-            return http_action(hop, hit, hit.route)
-        else:
-            hit = first_l4_rule(hop, vs, hop.facts.authority.rsplit(":", 1)[0].lower())
-            if hit is not None:
-                hop.rule_reference = hit.reference
-                hop.step("route", hit.detail, hit.reference)
-                return l4_action(hop, hit)
+            return route_http(hop, http_clauses(hop.mesh, vs))
+        action = route_l4(hop, vs, hop.facts.authority.rsplit(":", 1)[0].lower())
+        if action is not None:
+            return action
     return default_route(hop, where, http)
 
 
