@@ -54,7 +54,14 @@ def find_rule(mesh: Mesh, host: str, service_namespace: str, client_namespace: s
     def local(dr: Resource) -> bool:
         # A proxy in the root namespace (a gateway in istio-system) sees only the root's `.` DRs
         # first, so catch-all `*.local` rules there do not shadow the service namespace's.
-        return dr.namespace == client_namespace and (client_namespace != root or "." in dr.spec.export_to)
+        if dr.namespace != client_namespace:
+            return False
+        if client_namespace == root:
+            return "." in dr.spec.export_to
+        # The namespace-local index holds a DR only when it is exported to its own namespace
+        # (empty, `*`, `.` or the namespace's name; a workloadSelector makes it private):
+        # `exportTo: [other]` hides it from its own namespace (push_context.go `setDestinationRules`).
+        return _has_selector(dr) or exported_to(dr.spec.export_to, dr.namespace, client_namespace)
 
     def exported_from(namespace: str):
         return lambda dr: dr.namespace == namespace and exported_to(dr.spec.export_to, dr.namespace, client_namespace)
