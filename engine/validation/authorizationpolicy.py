@@ -11,10 +11,9 @@ from __future__ import annotations
 from engine.diagnostics import Diagnostic
 from engine.resources import Resource
 from engine.resources.security import Action, AuthorizationPolicy, Rule
-from engine.validation import common
 from engine.validation.report import Report
-from engine.validation.security import (attribute, empty_values, go_name, path_templates, selector_type,
-                                        service_accounts, target_refs, validate_ips, validate_ports)
+from engine.validation.security import (attribute, empty_values, go_name, path_templates, policy_target,
+                                        service_accounts, validate_ips, validate_ports)
 
 _SOURCE_LISTS = ("principals", "request_principals", "namespaces", "ip_blocks", "remote_ip_blocks",
                  "not_principals", "not_request_principals", "not_namespaces", "not_ip_blocks",
@@ -114,12 +113,7 @@ def _rule(r: Report, rule: Rule, i: int, deny: bool) -> None:
 def validate(resource: Resource) -> list[Diagnostic]:
     spec: AuthorizationPolicy = resource.spec
     r = _Prefixed(resource)
-    selector_type(r, spec.selector, spec.target_ref, spec.target_refs)
-    if spec.selector is not None:
-        errors, warning = common.selector(spec.selector.match_labels)
-        r.errors("spec.selector", errors)
-        r.warning("spec.selector", warning)
-    target_refs(r, spec.target_ref, spec.target_refs)
+    policy_target(r, spec)
     action = spec.action or Action.ALLOW
     if action is Action.CUSTOM:
         _custom(r, spec)

@@ -11,7 +11,7 @@ from engine.diagnostics import Diagnostic
 from engine.resources import Resource
 from engine.resources.security import RequestAuthentication
 from engine.validation import common
-from engine.validation.security import selector_type, target_refs
+from engine.validation.security import policy_target
 from engine.validation.report import Report
 
 
@@ -31,12 +31,7 @@ def _jwks_uri(uri: str) -> str | None:
 def validate(resource: Resource) -> list[Diagnostic]:
     spec: RequestAuthentication = resource.spec
     r = Report(resource)
-    selector_type(r, spec.selector, spec.target_ref, spec.target_refs)
-    if spec.selector is not None:
-        errors, warning = common.selector(spec.selector.match_labels)
-        r.errors("spec.selector", errors)
-        r.warning("spec.selector", warning)
-    target_refs(r, spec.target_ref, spec.target_refs)
+    policy_target(r, spec)
     for i, rule in enumerate(spec.jwt_rules):
         at = f"spec.jwtRules[{i}]"
         for aud in rule.audiences:

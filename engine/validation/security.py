@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 
+from engine.validation import common
 from engine.validation.report import Report
 
 _ALLOWED_TARGETS = {("", "Service"), ("networking.istio.io", "ServiceEntry"),
@@ -157,12 +158,19 @@ def attribute(key: str, values: tuple[str, ...]) -> str | None:
     return f"unknown attribute: {key}"
 
 
-def selector_type(r: Report, selector, target_ref, refs) -> None:
-    if (selector is not None) + (target_ref is not None) + bool(refs) > 1:
+def policy_target(r: Report, spec) -> None:
+    """The workload selector or targetRef(s) of an AuthorizationPolicy or a RequestAuthentication
+    (validation.go validateOneOfSelectorType, ValidateWorkloadSelector, validatePolicyTargetReference)."""
+    if (spec.selector is not None) + (spec.target_ref is not None) + bool(spec.target_refs) > 1:
         r.error("spec", "only one of targetRefs or workloadSelector can be set")
+    if spec.selector is not None:
+        errors, warning = common.selector(spec.selector.match_labels)
+        r.errors("spec.selector", errors)
+        r.warning("spec.selector", warning)
+    _target_refs(r, spec.target_ref, spec.target_refs)
 
 
-def target_refs(r: Report, target_ref, refs) -> None:
+def _target_refs(r: Report, target_ref, refs) -> None:
     for path, ref in [("spec.targetRef", target_ref)] + [(f"spec.targetRefs[{i}]", x) for i, x in enumerate(refs)]:
         if not isinstance(ref, dict):
             continue
