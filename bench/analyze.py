@@ -13,7 +13,6 @@ ratio (5.0 is linear), and the ratio against a baseline measured in the same run
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -25,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from engine.analysis import analyze  # noqa: E402
 from engine.config import admit, load_config_text  # noqa: E402
 from engine.loading import Limits, load_text  # noqa: E402
+from _common import median_seconds  # noqa: E402
 
 LIMITS = Limits(max_bytes=64 * 1024 * 1024, max_documents=100_000)
 
@@ -78,15 +78,6 @@ def generate(count: int) -> str:
               "spec:\n  selector: {istio: ingressgateway}\n  servers:\n"
               "  - {port: {number: 8080, name: http, protocol: HTTP}, hosts: ['*']}\n---\n")
     return header + "".join(TEMPLATE.format(i=i) for i in range(count))
-
-
-def median_seconds(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def baseline(text: str) -> None:

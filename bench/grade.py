@@ -15,11 +15,10 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import re
-import statistics
-import time
 
 import yaml
 
+from _common import median_seconds
 from engine.grading import grader
 from engine.grading.exercise import find_exercise
 from trainer.exercises import shipped_exercises
@@ -31,15 +30,6 @@ REQUESTS = 10_000
 
 def scaled(exercise):
     return dataclasses.replace(exercise, traffic=re.sub(r"requests: \d+", f"requests: {REQUESTS}", exercise.traffic))
-
-
-def median_seconds(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
