@@ -147,6 +147,10 @@ def unmatched(hop: Hop, target: Target, where: Located | None, why: str) -> Acti
         if isinstance(result, Outcome):
             return Action(immediate=result)
         return Action(targets=(result,), policy=plain)
+    # Unless an HTTP listener owns this port (and the app speaks plaintext HTTP), the bytes take the
+    # catch-all TCP listener to PassthroughCluster: tcp_proxy, so a failed connect closes the
+    # client's connection rather than answering 503 (TestPassthroughTraffic: TLS on ports 83/84).
+    hop.http = hop.http and not hop.app_tls and egress.http_listener(hop)
     return Action(targets=(egress.passthrough_external(hop, target.host),), policy=plain)
 
 

@@ -7,6 +7,7 @@ Row names cite their source:
   route to the service's own cluster when no rule matches the listener port)
 - `protocol-selection`: istio.io content/en/docs/ops/configuration/traffic-management/protocol-selection
   (name prefix `<protocol>[-<suffix>]`, `appProtocol` wins, anything else is sniffed)
+- `TestPassthroughTraffic`: istio:pilot/pkg/networking/core/sidecar_simulation_test.go
 - `virtual_service.proto`: istio/api networking/v1alpha3/virtual_service.proto (L4MatchAttributes,
   TLSMatchAttributes: "sniHosts ... Required")
 """
@@ -209,6 +210,54 @@ PROTOCOLS = [
 ]
 
 
-@pytest.mark.parametrize("case", TCP + TLS + PROTOCOLS, ids=str)
+# TestPassthroughTraffic's ServiceEntry with all seven ports (80 http .. 86 h2); the http/auto/tcp
+# rows live in test_istio_gateway_egress.py. "For blackhole, we will 502 where possible instead of
+# blackhole cluster. This only works for HTTP on HTTP" (80, 85, 86); anything else is BlackHoleCluster.
+SE_ALL_PORTS = """
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: se, namespace: default}
+spec:
+  hosts: [istio.io]
+  addresses: [1.2.3.4]
+  location: MESH_EXTERNAL
+  resolution: DNS
+  ports:
+    - {name: http, number: 80, protocol: HTTP}
+    - {name: auto, number: 81}
+    - {name: tcp, number: 82, protocol: TCP}
+    - {name: tls, number: 83, protocol: TLS}
+    - {name: https, number: 84, protocol: HTTPS}
+    - {name: grpc, number: 85, protocol: GRPC}
+    - {name: h2, number: 86, protocol: HTTP2}
+"""
+CLOSED = TOPOLOGY.replace("spec:\n  namespaces:", "spec:\n  meshConfig: {outboundTrafficPolicy: {mode: REGISTRY_ONLY}}\n"
+                          "  namespaces:", 1)
+OPEN_83_86 = TOPOLOGY.replace("{host: httpbin.org, ports: [80]}", "{host: httpbin.org, ports: [80, 83, 86]}")
+TLS_83 = TOPOLOGY.replace("{host: httpbin.org, ports: [80]}", "{host: httpbin.org, ports: [83], tls: true}")
+PASSTHROUGH = [
+    Case("TestPassthroughTraffic/REGISTRY_ONLY/with VIP: HTTP on the h2 port 86 -> block_all 502", SE_ALL_PORTS,
+         conns("http://httpbin.org:86/"), {"status": {"502": 10}}, topology=CLOSED),
+    Case("TestPassthroughTraffic/REGISTRY_ONLY/with VIP: TLS on the https port 84 -> BlackHoleCluster (reset)",
+         SE_ALL_PORTS, conns("https://httpbin.org:84/"), {"status": {"reset": 10}}, topology=CLOSED),
+    Case("TestPassthroughTraffic/REGISTRY_ONLY/with VIP: TLS on the tls port 83 -> BlackHoleCluster (reset)",
+         SE_ALL_PORTS, conns("https://httpbin.org:83/"), {"status": {"reset": 10}}, topology=CLOSED),
+    Case("TestPassthroughTraffic/REGISTRY_ONLY/with VIP: HTTP on the https port 84 -> BlackHoleCluster (reset)",
+         SE_ALL_PORTS, conns("http://httpbin.org:84/"), {"status": {"reset": 10}}, topology=CLOSED),
+    Case("TestPassthroughTraffic/ALLOW_ANY/with VIP: TLS on the tls port 83 -> PassthroughCluster",
+         SE_ALL_PORTS, conns("https://httpbin.org:83/"), {"status": {"200": 10}, "tls": {"tls": 10}}, topology=TLS_83),
+    Case("TestPassthroughTraffic/ALLOW_ANY/with VIP: HTTP on the h2 port 86 -> PassthroughCluster",
+         SE_ALL_PORTS, conns("http://httpbin.org:86/"), {"status": {"200": 10}}, topology=OPEN_83_86),
+    Case("tcp_proxy: ALLOW_ANY TLS passthrough to a port nobody listens on closes the app's connection "
+         "(UF, no HTTP 503 inside TLS)", SE_ALL_PORTS, conns("https://httpbin.org:83/"),
+         {"status": {"reset": 10}, "flags": {"UF": 10}}, topology=TOPOLOGY),
+    Case("router: ALLOW_ANY HTTP on an HTTP listener port to a port nobody listens on -> 503 UF (allow_any "
+         "route)", SE_ALL_PORTS, conns("http://httpbin.org:86/"), {"status": {"503": 10}, "flags": {"UF": 10}},
+         topology=TOPOLOGY),
+]
+
+
+@pytest.mark.parametrize("case", TCP + TLS + PROTOCOLS + PASSTHROUGH, ids=str)
 def test_l4_and_protocol_scenarios(case):
     check(case)
