@@ -19,7 +19,7 @@ from engine.diagnostics import Diagnostic, Layer, Level
 from engine.loading import Document
 from engine.resources import kinds
 from engine.resources.envelope import ObjectMeta, Resource
-from engine.resources.schema import Decoder
+from engine.resources.decoder import Decoder
 
 _PROBLEM_CODE = {"unknown": "MD0020", "type": "MD0021", "enum": "MD0022", "required": "MD0023", "invalid": "MD0024"}
 
@@ -165,7 +165,7 @@ def _decode_object(doc: Document, data: dict, prefix: str, order: int, default_n
 
 
 def _problem(kind: str, path: str, message: str):
-    from engine.resources.schema import Problem
+    from engine.resources.decoder import Problem
     return Problem(kind, path, message)
 
 

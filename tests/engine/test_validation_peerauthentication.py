@@ -7,7 +7,7 @@ import pytest
 
 from engine.config import load_config_text
 from engine.resources import Resource
-from engine.resources.schema import Decoder
+from engine.resources.decoder import Decoder
 from engine.resources.security import PeerAuthentication
 from engine.validation import validate
 
