@@ -258,6 +258,86 @@ PASSTHROUGH = [
 ]
 
 
-@pytest.mark.parametrize("case", TCP + TLS + PROTOCOLS + PASSTHROUGH, ids=str)
+# io:tasks/traffic-management/egress/egress-gateway "Egress gateway for HTTPS traffic": SNI routes
+# on both hops, the egress gateway's server in PASSTHROUGH mode, the app's TLS end to end.
+EGRESS_TLS = """
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: cnn, namespace: default}
+spec:
+  hosts: [edition.cnn.com]
+  ports: [{number: 443, name: tls, protocol: TLS}]
+  resolution: DNS
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: istio-egressgateway, namespace: default}
+spec:
+  selector: {istio: egressgateway}
+  servers: [{port: {number: 443, name: tls, protocol: TLS}, hosts: [edition.cnn.com], tls: {mode: PASSTHROUGH}}]
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: egressgateway-for-cnn, namespace: default}
+spec:
+  host: istio-egressgateway.istio-system.svc.cluster.local
+  subsets: [{name: cnn}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: direct-cnn-through-egress-gateway, namespace: default}
+spec:
+  hosts: [edition.cnn.com]
+  gateways: [mesh, istio-egressgateway]
+  tls:
+    - match: [{gateways: [mesh], port: 443, sniHosts: [edition.cnn.com]}]
+      route: [{destination: {host: istio-egressgateway.istio-system.svc.cluster.local, subset: cnn, port: {number: 443}}}]
+    - match: [{gateways: [istio-egressgateway], port: 443, sniHosts: [edition.cnn.com]}]
+      route: [{destination: {host: edition.cnn.com, port: {number: 443}}, weight: 100}]
+"""
+# io:tasks/traffic-management/tcp-traffic-shifting through the ingress gateway's port 31400.
+INGRESS_31400 = TOPOLOGY.replace("labels: {istio: ingressgateway}, ports: [80, 443]",
+                                 "labels: {istio: ingressgateway}, ports: [80, 443, 31400]")
+TCP_GATEWAY = """
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: tcp-echo-gateway, namespace: default}
+spec:
+  selector: {istio: ingressgateway}
+  servers: [{port: {number: 31400, name: tcp, protocol: TCP}, hosts: ['*']}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: tcp-echo, namespace: default}
+spec:
+  hosts: ['*']
+  gateways: [tcp-echo-gateway]
+  tcp:
+    - match: [{port: 31400}]
+      route:
+        - {destination: {host: tcp-echo, port: {number: 9000}, subset: v1}, weight: 80}
+        - {destination: {host: tcp-echo, port: {number: 9000}, subset: v2}, weight: 20}
+"""
+FROM_OUTSIDE = "{from: external, via: istio-system/istio-ingressgateway, to: 'tcp-echo.example.com:%d', requests: 400}"
+EGRESS = [
+    Case("task/tcp-traffic-shifting: tcp-echo-20-v2 through the ingress gateway's 31400 weighs connections 80/20",
+         ECHO_DR + TCP_GATEWAY, FROM_OUTSIDE % 31400,
+         {"status": {"200": 400}, "to": {"tcp-echo/v1": 0.8, "tcp-echo/v2": 0.2}}, topology=INGRESS_31400,
+         tolerance=0.06),
+    Case("gateway.proto: a port no Gateway server opens on the ingress gateway refuses the connection",
+         ECHO_DR + TCP_GATEWAY, FROM_OUTSIDE % 443, {"status": {"reset": 400}}, topology=INGRESS_31400),
+    Case("task/egress-gateway (HTTPS): sidecar -> egress gateway by SNI -> edition.cnn.com:443 (TLS passthrough)",
+         EGRESS_TLS, conns("https://edition.cnn.com/"), {"status": {"200": 10}, "to": {"istio-egressgateway/cnn": 1.0}},
+         topology=TOPOLOGY),
+    Case("task/egress-gateway (HTTPS): without the gateway-side tls rule the egress gateway closes the connection",
+         EGRESS_TLS.replace("""    - match: [{gateways: [istio-egressgateway], port: 443, sniHosts: [edition.cnn.com]}]
+      route: [{destination: {host: edition.cnn.com, port: {number: 443}}, weight: 100}]
+""", ""), conns("https://edition.cnn.com/"), {"status": {"reset": 10}}, topology=TOPOLOGY),
+]
+
+
+@pytest.mark.parametrize("case", TCP + TLS + PROTOCOLS + PASSTHROUGH + EGRESS, ids=str)
 def test_l4_and_protocol_scenarios(case):
     check(case)
