@@ -147,7 +147,51 @@ REWRITES = [
 ]
 
 
-@pytest.mark.parametrize("case", EXPORT + POOL + RETRIES + REWRITES, ids=str)
+V1_ROUTE = f"    - route: [{{destination: {{host: {FQDN}, subset: v1}}}}]"
+MIRRORING = [
+    Case("route.go MirrorPercent: mirrorPercentage 0 explicitly mirrors nothing",
+         HTTPBIN_DR + vs(V1_ROUTE + f"""
+      mirror: {{host: {FQDN}, subset: v2}}
+      mirrorPercentage: {{value: 0}}"""), FROM_DEFAULT % 50, {"status": {"200": 50}, "mirrored": 0}),
+    Case("route.go MirrorPercent: the deprecated mirrorPercent 100 mirrors every request",
+         HTTPBIN_DR + vs(V1_ROUTE + f"""
+      mirror: {{host: {FQDN}, subset: v2}}
+      mirrorPercent: 100"""), FROM_DEFAULT % 50, {"status": {"200": 50}, "mirrored": 50}),
+    Case("virtual_service.proto mirrors: a mirror to an undefined subset never changes the primary answer",
+         HTTPBIN_DR + vs(V1_ROUTE + f"""
+      mirror: {{host: {FQDN}, subset: v9}}"""), FROM_DEFAULT % 50, {"status": {"200": 50}, "to": {"httpbin/v1": 1.0}}),
+]
+
+# route.go GetDestinationCluster: `destination.port` picks the cluster outbound|<port>||host; the
+# DR's portLevelSettings for that port decide its TLS, which makes the chosen port visible.
+KNOWN_TO_ALT = """
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: known, namespace: default}
+spec:
+  hosts: [known]
+  http: [{route: [{destination: {host: alt-known, port: {number: %d}}}]}]
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: alt-known, namespace: default}
+spec:
+  host: alt-known
+  trafficPolicy:
+    portLevelSettings: [{port: {number: 8080}, tls: {mode: DISABLE}}]
+"""
+PORTS = [
+    Case("route.go GetDestinationCluster: destination.port 8080 from a port-80 request uses the 8080 cluster",
+         KNOWN_TO_ALT % 8080, "{from: default/sleep, to: 'known:80', requests: 10}",
+         {"status": {"200": 10}, "to": {"alt-known": 1.0}, "tls": {"plaintext": 10}}),
+    Case("route.go GetDestinationCluster: destination.port 80 keeps that port's policy (auto mTLS)",
+         KNOWN_TO_ALT % 80, "{from: default/sleep, to: 'known:8080', requests: 10}",
+         {"status": {"200": 10}, "to": {"alt-known": 1.0}, "tls": {"mtls": 10}}),
+]
+
+
+@pytest.mark.parametrize("case", EXPORT + POOL + RETRIES + REWRITES + MIRRORING + PORTS, ids=str)
 def test_route_policy_scenarios(case):
     check(case)
 
