@@ -27,9 +27,6 @@ class ConfigSet:
     # them, so analysis may look at them.
     webhook_rejected: list[Resource] = field(default_factory=list)
 
-    def of_kind(self, kind: str) -> list[Resource]:
-        return [r for r in self.resources if r.kind == kind]
-
     @property
     def diagnostics(self) -> list[Diagnostic]:
         return self.rejected + self.notes

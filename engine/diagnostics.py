@@ -56,9 +56,6 @@ class Diagnostic:
         """True when `kubectl apply` would refuse the object (errors of the admission layers)."""
         return self.level is Level.ERROR and self.layer in Layer.REJECTING
 
-    def sort_key(self) -> tuple:
-        return (self.level, self.code, self.origin, self.file or "", self.line or 0, self.message)
-
     def render(self) -> str:
         """istioctl's line: `Error [IST0101] (VirtualService default/reviews vs.yaml:12) msg`."""
         where = " ".join(p for p in (self.origin, self.reference) if p)

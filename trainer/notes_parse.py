@@ -73,11 +73,6 @@ class Section:
 _NUMBERED = re.compile(r"^(\d+)\.\s+")
 
 
-def chapter_number(title: str) -> str:
-    m = _NUMBERED.match(title)
-    return m.group(1) if m else ""
-
-
 def parse_notes(text: str) -> list[Section]:
     """Sections in document order. Text before the first heading is a section titled ""."""
     from markdown_it import MarkdownIt  # lazy: only the builder needs it
@@ -126,7 +121,7 @@ def _block(tokens, i: int, lines: list[str]) -> tuple[Block | None, int]:
         parts = [_inline(t) for t in tokens[i:end] if t.type == "inline"]
         return Block("quote", line, inline=_join(parts)), end + 1
     if tok.type in ("bullet_list_open", "ordered_list_open"):
-        return Block("list", line, items=_items(tokens[i + 1:end], tok.level)), end + 1
+        return Block("list", line, items=_items(tokens[i + 1:end])), end + 1
     if tok.type == "table_open":
         return Block("table", line, rows=_table_rows(tokens[i:end])), end + 1
     return None, (end + 1 if end > i else i + 1)  # hr, html: nothing to learn from
@@ -149,7 +144,7 @@ def _close(tokens, i: int) -> int:
     return len(tokens) - 1
 
 
-def _items(tokens, list_level: int) -> tuple[Inline, ...]:
+def _items(tokens) -> tuple[Inline, ...]:
     items, depth = [], 0
     for tok in tokens:
         if tok.type in ("bullet_list_open", "ordered_list_open"):

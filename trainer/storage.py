@@ -96,10 +96,6 @@ class Store:
             self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
-def open_store(home: Path | None = None) -> Store:
-    return Store((home or default_home()) / DB_NAME)
-
-
 # ---- time and row conversion -------------------------------------------------------------
 
 def ts(moment: datetime | None) -> str | None:

@@ -44,10 +44,6 @@ class Endpoint:
     service_account: str = "default"
     external: bool = False
 
-    @property
-    def label_dict(self) -> dict[str, str]:
-        return dict(self.labels)
-
 
 @dataclass(frozen=True)
 class Behaviour:

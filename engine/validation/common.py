@@ -97,11 +97,6 @@ def go_float(value: float) -> str:
     return f"{head}{text[:point]}.{text[point:]}"
 
 
-def go_f(value: float) -> str:
-    """Go's %f: six decimals."""
-    return f"{value:f}"
-
-
 def labels(values: dict[str, str]) -> list[str]:
     """labels.Instance.Validate: Kubernetes label keys and values."""
     out = []

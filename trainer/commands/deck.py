@@ -111,7 +111,7 @@ def export(app: App, deck_ref: str, fmt: str, output: Path | None) -> None:
     from trainer.deckfile import load_deck
 
     fmt = fmt or (output.suffix.lstrip(".").lower() if output is not None else "")
-    if fmt not in ("apkg", "csv", "md"):
+    if fmt not in exporting.FORMATS:
         raise click.UsageError("say the format: --format apkg|csv|md, or -o FILE.apkg, FILE.csv or FILE.md")
     d = load_deck(resolve_deck(deck_ref, app))
     if fmt == "apkg":
