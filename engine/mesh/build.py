@@ -73,8 +73,8 @@ def _expand_topology(spec: Topology, inv: Inventory) -> None:
         inv.namespaces[ns.name] = Namespace(ns.name, labels)
     for svc in spec.services:
         namespace = svc.namespace or "default"
-        ports = tuple(ServicePort(p.name, p.port, p.target_port or p.port, port_protocol(p.name, p.app_protocol),
-                                  p.app_protocol) for p in svc.ports)
+        ports = tuple(ServicePort(p.name, p.port, p.target_port or p.port,
+                                  port_protocol(p.name, p.app_protocol, p.port), p.app_protocol) for p in svc.ports)
         selector = {"app": svc.name}
         inv.services.append(Service(svc.name, namespace, ports, selector, tuple(svc.export_to)))
         for i, wl in enumerate(svc.workloads):
@@ -118,7 +118,8 @@ def _k8s_service(res: Resource) -> Service:
     ports = []
     for p in spec.ports if spec else ():
         ports.append(ServicePort(p.name, p.port, p.target_port if p.target_port is not None else p.port,
-                                 port_protocol(p.name, p.app_protocol), p.app_protocol))
+                                 port_protocol(p.name, p.app_protocol, p.port),
+                                 p.app_protocol))
     export = res.annotations.get("networking.istio.io/exportTo", "")
     export_to = tuple(x.strip() for x in export.split(",") if x.strip())
     return Service(res.name, res.namespace, tuple(ports), dict(spec.selector) if spec else {}, export_to, res)

@@ -20,24 +20,36 @@ DEFAULT_GATEWAY_PORTS = (80, 443, 31400, 15443)   # the default profile's istio-
 # compare Gateway ports with the Service (IST0162) look at these.
 DEFAULT_GATEWAY_TARGET_PORTS = {80: 8080, 443: 8443}
 
-# Port-name prefixes Istio understands (io:ops/configuration/traffic-management/protocol-selection).
+# Protocol names Istio understands (io:ops/configuration/traffic-management/protocol-selection;
+# istio:pkg/config/protocol `Parse`, case-insensitive).
 _PROTOCOL_PREFIXES = {
     "http": "HTTP", "http2": "HTTP2", "https": "HTTPS", "grpc": "GRPC", "grpc-web": "GRPC-WEB",
     "tcp": "TCP", "tls": "TLS", "mongo": "Mongo", "mysql": "MySQL", "redis": "Redis", "udp": "UDP",
 }
+# Kubernetes' standard appProtocol names, honoured only in appProtocol.
+_K8S_APP_PROTOCOLS = {"kubernetes.io/h2c": "HTTP2", "kubernetes.io/ws": "HTTP", "kubernetes.io/wss": "HTTPS"}
+# Ports never sniffed: an unrecognised name there means TCP (SMTP, DNS, MySQL, MongoDB).
+_WELL_KNOWN_TCP_PORTS = frozenset({25, 53, 3306, 27017})
 HTTP_PROTOCOLS = frozenset({"HTTP", "HTTP2", "GRPC", "GRPC-WEB"})
 
 
-def port_protocol(name: str | None, app_protocol: str | None = None) -> str:
-    """Istio's protocol for a Service port: appProtocol, else the name prefix, else AUTO (sniffed)."""
+def port_protocol(name: str | None, app_protocol: str | None = None, port: int | None = None) -> str:
+    """Istio's protocol for a Service port (istio:pkg/config/kube/conversion.go `ConvertProtocol`):
+    `appProtocol`, when set, replaces the name entirely (an unknown appProtocol is sniffed, the name
+    is not consulted); `grpc-web...`, else the part before the first '-'; anything else is AUTO
+    (sniffed), except on the well-known TCP ports."""
+    value = name or ""
     if app_protocol:
-        return _PROTOCOL_PREFIXES.get(app_protocol.lower(), app_protocol.upper())
-    if name:
-        lowered = name.lower()
-        for prefix in sorted(_PROTOCOL_PREFIXES, key=len, reverse=True):
-            if lowered == prefix or lowered.startswith(prefix + "-"):
-                return _PROTOCOL_PREFIXES[prefix]
-    return "AUTO"
+        if app_protocol in _K8S_APP_PROTOCOLS:
+            return _K8S_APP_PROTOCOLS[app_protocol]
+        value = app_protocol
+    lowered = value.lower()
+    if lowered.startswith("grpc-web"):
+        return "GRPC-WEB"
+    found = _PROTOCOL_PREFIXES.get(lowered.partition("-")[0])
+    if found is None:
+        return "TCP" if port in _WELL_KNOWN_TCP_PORTS else "AUTO"
+    return found
 
 
 def fqdn(name: str, namespace: str) -> str:

@@ -8,6 +8,9 @@ Row names cite their source:
 - `protocol-selection`: istio.io content/en/docs/ops/configuration/traffic-management/protocol-selection
   (name prefix `<protocol>[-<suffix>]`, `appProtocol` wins, anything else is sniffed)
 - `TestPassthroughTraffic`: istio:pilot/pkg/networking/core/sidecar_simulation_test.go
+- `conversion.go`: istio:pkg/config/kube/conversion.go `ConvertProtocol` (appProtocol replaces the
+  name; k8s `kubernetes.io/h2c|ws|wss`; `protocol.Parse` of the whole value, else of the part before
+  the first '-'; Unsupported is sniffed)
 - `virtual_service.proto`: istio/api networking/v1alpha3/virtual_service.proto (L4MatchAttributes,
   TLSMatchAttributes: "sniHosts ... Required")
 """
@@ -33,6 +36,11 @@ TOPOLOGY = BASE.replace("  clients:", """    - name: tcp-echo
         - {name: grpc, port: 7070}
         - {name: foo, port: 8081, appProtocol: http}
         - {name: bar, port: 8082, appProtocol: tcp}
+        - {name: http-a, port: 8083, appProtocol: foo}
+        - {name: tcp-b, port: 8084, appProtocol: kubernetes.io/h2c}
+        - {name: tcp_c, port: 8085}
+        - {name: HTTP-d, port: 8086}
+        - {port: 27017}
         - {port: 9999}
       workloads:
         - {labels: {app: proto, version: v1}, replicas: 1}
@@ -203,6 +211,16 @@ PROTOCOLS = [
          conns("http://proto:8082/"), {"status": {"200": 10}, "to": {"proto": 1.0}}),
     case("protocol-selection: an unnamed port is sniffed, HTTP is detected: http routes apply", V2_ROUTES,
          conns("http://proto:9999/"), {"status": {"200": 10}, "to": {"proto/v2": 1.0}}),
+    case("conversion.go ConvertProtocol: an unknown appProtocol replaces the name and is sniffed: HTTP detected",
+         V2_ROUTES, conns("http://proto:8083/"), {"status": {"200": 10}, "to": {"proto/v2": 1.0}}),
+    case("conversion.go ConvertProtocol: appProtocol kubernetes.io/h2c is HTTP2 (wins over a tcp name)",
+         V2_ROUTES, conns("http://proto:8084/"), {"status": {"200": 10}, "to": {"proto/v2": 1.0}}),
+    case("conversion.go ConvertProtocol: tcp_c has no '-' prefix: sniffed, HTTP detected", V2_ROUTES,
+         conns("http://proto:8085/"), {"status": {"200": 10}, "to": {"proto/v2": 1.0}}),
+    case("conversion.go ConvertProtocol: an unnamed well-known port (27017) is TCP, not sniffed: http routes "
+         "ignored", V2_ROUTES, conns("http://proto:27017/"), {"status": {"200": 10}, "to": {"proto": 1.0}}),
+    case("protocol.Parse is case-insensitive: HTTP-d is http", V2_ROUTES,
+         conns("http://proto:8086/"), {"status": {"200": 10}, "to": {"proto/v2": 1.0}}),
     case("protocol-selection: tcp-db (name prefix tcp): http routes ignored", V2_ROUTES,
          conns("http://proto:3306/"), {"status": {"200": 10}, "to": {"proto": 1.0}}),
     case("protocol-selection: tls-x (name prefix tls): http routes ignored for TLS", V2_ROUTES,
