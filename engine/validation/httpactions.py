@@ -77,11 +77,7 @@ def mirrors(r: Report, http: HTTPRoute, path: str) -> None:
             r.error(f"{path}.mirrorPercent", f"mirror_percent must have a max value of 100 (it has {http.mirror_percent})")
         r.warning(f"{path}.mirrorPercent", 'using deprecated setting "mirrorPercent", use "mirrorPercentage" instead')
     if http.mirror_percentage is not None:
-        value = http.mirror_percentage.value or 0.0
-        if value > 100:
-            r.error(f"{path}.mirrorPercentage", f"mirror_percentage must have a max value of 100 (it has {value:f})")
-        if value < 0:
-            r.error(f"{path}.mirrorPercentage", f"mirror_percentage must have a min value of 0 (it has {value:f})")
+        _mirror_range(r, f"{path}.mirrorPercentage", "mirror_percentage", http.mirror_percentage.value or 0.0)
     destination(r, http.mirror, f"{path}.mirror")
     for i, mirror in enumerate(http.mirrors):
         at = f"{path}.mirrors[{i}]"
@@ -90,11 +86,15 @@ def mirrors(r: Report, http: HTTPRoute, path: str) -> None:
             continue
         destination(r, mirror.destination, f"{at}.destination")
         if mirror.percentage is not None:
-            value = mirror.percentage.value or 0.0
-            if value > 100:
-                r.error(f"{at}.percentage", f"mirror percentage must have a max value of 100 (it has {value:f})")
-            if value < 0:
-                r.error(f"{at}.percentage", f"mirror percentage must have a min value of 0 (it has {value:f})")
+            _mirror_range(r, f"{at}.percentage", "mirror percentage", mirror.percentage.value or 0.0)
+
+
+def _mirror_range(r: Report, path: str, name: str, value: float) -> None:
+    """0..100; `name` differs between the deprecated field and `mirrors` as it does in validation.go."""
+    if value > 100:
+        r.error(path, f"{name} must have a max value of 100 (it has {value:f})")
+    if value < 0:
+        r.error(path, f"{name} must have a min value of 0 (it has {value:f})")
 
 
 def redirect(http: HTTPRoute) -> str | None:

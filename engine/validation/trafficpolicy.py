@@ -7,7 +7,8 @@ the block it checks, so every message lands on the right line.
 from __future__ import annotations
 
 from engine.resources.networking import (ClientTLSSettings, ConnectionPoolSettings, H2UpgradePolicy,
-                                         LoadBalancerSettings, OutlierDetection, TLSMode, TrafficPolicy)
+                                         LoadBalancerSettings, OutlierDetection, PortTrafficPolicy, TLSMode,
+                                         TrafficPolicy)
 from engine.validation import common
 from engine.validation.locality import locality_lb_setting
 from engine.validation.report import Report
@@ -24,10 +25,7 @@ def traffic_policy(r: Report, policy: TrafficPolicy | None, path: str, namespace
     if policy.tunnel is not None and policy.proxy_protocol is not None:
         r.error(path, "tunnel and proxyProtocol must not be set together")
         return
-    outlier(r, policy.outlier_detection, f"{path}.outlierDetection")
-    connection_pool(r, policy.connection_pool, f"{path}.connectionPool")
-    load_balancer(r, policy.load_balancer, policy.outlier_detection, f"{path}.loadBalancer")
-    client_tls(r, policy.tls, f"{path}.tls")
+    _settings(r, policy, path)
     for i, port_policy in enumerate(policy.port_level_settings):
         at = f"{path}.portLevelSettings[{i}]"
         if port_policy.port is None:
@@ -36,10 +34,15 @@ def traffic_policy(r: Report, policy: TrafficPolicy | None, path: str, namespace
                 and port_policy.load_balancer is None and port_policy.tls is None):
             r.error(at, "port traffic policy must have at least one field")
             continue
-        outlier(r, port_policy.outlier_detection, f"{at}.outlierDetection")
-        connection_pool(r, port_policy.connection_pool, f"{at}.connectionPool")
-        load_balancer(r, port_policy.load_balancer, port_policy.outlier_detection, f"{at}.loadBalancer")
-        client_tls(r, port_policy.tls, f"{at}.tls")
+        _settings(r, port_policy, at)
+
+
+def _settings(r: Report, policy: TrafficPolicy | PortTrafficPolicy, path: str) -> None:
+    """The four settings a TrafficPolicy and each of its portLevelSettings share."""
+    outlier(r, policy.outlier_detection, f"{path}.outlierDetection")
+    connection_pool(r, policy.connection_pool, f"{path}.connectionPool")
+    load_balancer(r, policy.load_balancer, policy.outlier_detection, f"{path}.loadBalancer")
+    client_tls(r, policy.tls, f"{path}.tls")
 
 
 def outlier(r: Report, od: OutlierDetection | None, path: str) -> None:
