@@ -49,12 +49,32 @@ def weighted(hop: Hop, route, config_namespace: str) -> tuple[ClusterTarget, ...
     dropped and the rest are relative (`applyHTTPRouteDestination`, correction 1)."""
     dests = list(route.route)
     if len(dests) == 1:
-        return (destination_target(hop, dests[0].destination, config_namespace, 100),)
-    out = []
-    for d in dests:
-        if d.weight:
-            out.append(destination_target(hop, d.destination, config_namespace, d.weight))
-    return tuple(out)
+        return (_target_with_headers(hop, route, dests[0], config_namespace, 100),)
+    return tuple(_target_with_headers(hop, route, d, config_namespace, d.weight) for d in dests if d.weight)
+
+
+def _target_with_headers(hop: Hop, route, dest, config_namespace: str, weight: int) -> ClusterTarget:
+    """The server (its AuthorizationPolicy, RequestAuthentication) sees the request after the
+    client's header operations: the destination's, then the route's (Envoy applies the weighted
+    cluster's request_headers_to_add before the route's, so a route `set` wins). Matching already
+    happened: an operation never changes which rule matched. tcp/tls destinations have none."""
+    ops = [h.request for h in (getattr(dest, "headers", None), getattr(route, "headers", None))
+           if h is not None and h.request is not None]
+    if not ops:
+        return destination_target(hop, dest.destination, config_namespace, weight)
+    before = hop.facts
+    headers = dict(before.headers)
+    for op in ops:
+        for name in op.remove:                 # Envoy HeaderParser: remove before add
+            headers.pop(name.lower(), None)
+        headers.update({k.lower(): v for k, v in op.set.items()})
+        for k, v in op.add.items():
+            headers[k.lower()] = f"{headers[k.lower()]},{v}" if k.lower() in headers else v
+    hop.facts = replace(before, headers=headers)
+    try:
+        return destination_target(hop, dest.destination, config_namespace, weight)
+    finally:
+        hop.facts = before
 
 
 def http_action(hop: Hop, hit: RuleHit, route: HTTPRoute) -> Action:

@@ -191,7 +191,37 @@ PORTS = [
 ]
 
 
-@pytest.mark.parametrize("case", EXPORT + POOL + RETRIES + REWRITES + MIRRORING + PORTS, ids=str)
+# virtual_service.proto Headers: "Header manipulation rules" on the request the client's proxy
+# forwards; the server's AuthorizationPolicy reads the request as it arrives.
+ALLOW_JASON = """
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: jason-only, namespace: default}
+spec:
+  selector: {matchLabels: {app: httpbin}}
+  action: ALLOW
+  rules: [{when: [{key: 'request.headers[x-user]', values: [jason]}]}]
+"""
+HEADERS = [
+    Case("virtual_service.proto Headers: a route's request.set reaches the server (authz sees x-user: jason)",
+         ALLOW_JASON + vs(f"""    - headers: {{request: {{set: {{x-user: jason}}}}}}
+      route: [{{destination: {{host: {FQDN}}}}}]"""), FROM_DEFAULT % 5, {"status": {"200": 5}}),
+    Case("virtual_service.proto Headers: without the operation the server denies (403)",
+         ALLOW_JASON + vs(f"    - route: [{{destination: {{host: {FQDN}}}}}]"), FROM_DEFAULT % 5, {"status": {"403": 5}}),
+    Case("virtual_service.proto Headers: a destination's request.remove strips the app's header (403)",
+         ALLOW_JASON + vs(f"    - route: [{{destination: {{host: {FQDN}}}, headers: {{request: {{remove: [x-user]}}}}}}]"),
+         "{from: default/sleep, to: 'httpbin:8000', requests: 5, headers: {x-user: jason}}", {"status": {"403": 5}}),
+    Case("virtual_service.proto Headers: request.set never changes which rule matched (set on rule 1, rule 2 "
+         "matches x-user)", HTTPBIN_DR + vs(f"""    - match: [{{headers: {{x-user: {{exact: jason}}}}}}]
+      route: [{{destination: {{host: {FQDN}, subset: v2}}}}]
+    - headers: {{request: {{set: {{x-user: jason}}}}}}
+      route: [{{destination: {{host: {FQDN}, subset: v1}}}}]"""), FROM_DEFAULT % 10,
+         {"status": {"200": 10}, "to": {"httpbin/v1": 1.0}}),
+]
+
+
+@pytest.mark.parametrize("case", EXPORT + POOL + RETRIES + REWRITES + MIRRORING + PORTS + HEADERS, ids=str)
 def test_route_policy_scenarios(case):
     check(case)
 
