@@ -19,7 +19,7 @@ from engine.diagnostics import Diagnostic, Layer, Level
 from engine.loading import Document
 from engine.resources import kinds
 from engine.resources.envelope import ObjectMeta, Resource
-from engine.resources.decoder import Decoder
+from engine.resources.decoder import Decoder, Problem
 
 _PROBLEM_CODE = {"unknown": "MD0020", "type": "MD0021", "enum": "MD0022", "required": "MD0023", "invalid": "MD0024"}
 
@@ -143,8 +143,8 @@ def _decode_object(doc: Document, data: dict, prefix: str, order: int, default_n
     if meta is None:
         meta = ObjectMeta()
     if not meta.name and not meta.generate_name and info.group != kinds.MESHDRILL:
-        problems.append(_problem("required", "metadata.name", "metadata.name: Required value: name or "
-                                 "generateName is required"))
+        problems.append(Problem("required", "metadata.name", "metadata.name: Required value: name or "
+                                "generateName is required"))
     for problem in problems:
         sink.append(messages.make(_PROBLEM_CODE[problem.kind], problem.message, layer=Layer.SCHEMA,
                                   origin=origin, file=doc.file, line=doc.line_of(at(problem.path)),
@@ -162,11 +162,6 @@ def _decode_object(doc: Document, data: dict, prefix: str, order: int, default_n
                         namespace=namespace, labels=dict(meta.labels), annotations=dict(meta.annotations),
                         spec=spec, file=doc.file, line=line, order=order, lines=lines, simulated=info.simulated)
     return resource, not problems
-
-
-def _problem(kind: str, path: str, message: str):
-    from engine.resources.decoder import Problem
-    return Problem(kind, path, message)
 
 
 def _fragment(data: dict, doc: Document, line: int, api_version, kind) -> Diagnostic:
