@@ -90,6 +90,12 @@ def _listener(hop: Hop, host: str) -> Action | list:
         hop.step("listener", f"no Gateway server on port {hop.port} for {hop.sender.ref}: the connection fails")
         return Action(immediate=Outcome(None, (), f"no listener on port {hop.port}"))
     fitting = [(gw, i, s) for gw, i, s in servers if any(matches(_dns(h), host) for h in s.hosts)]
+    if not fitting and hop.app_tls:
+        # TLS servers are filter chains matched by SNI: an SNI none lists finds no chain, and
+        # Envoy closes the connection (flag NR: "no matching filter chain for a downstream connection").
+        hop.step("listener", f"no Gateway server on port {hop.port} matches SNI {host}: no filter chain, "
+                 "the connection is closed")
+        return Action(immediate=Outcome(None, ("NR",), f"no filter chain for SNI {host} on port {hop.port}"))
     if not fitting:
         hop.step("listener", f"no Gateway server on port {hop.port} lists host {host}: 404 NR")
         return Action(immediate=NO_ROUTE)

@@ -45,6 +45,7 @@ TOPOLOGY = BASE.replace("  clients:", """    - name: tcp-echo
       workloads:
         - {labels: {app: proto, version: v1}, replicas: 1}
         - {labels: {app: proto, version: v2}, replicas: 1}
+    - {name: my-nginx, namespace: default, ports: [{name: https, port: 443}], workloads: [{labels: {run: my-nginx}}]}
   clients:""", 1)
 
 SUBSETS = """
@@ -339,7 +340,35 @@ spec:
         - {destination: {host: tcp-echo, port: {number: 9000}, subset: v2}, weight: 20}
 """
 FROM_OUTSIDE = "{from: external, via: istio-system/istio-ingressgateway, to: 'tcp-echo.example.com:%d', requests: 400}"
+# io:tasks/traffic-management/ingress/ingress-sni-passthrough: the gateway forwards the client's
+# TLS by SNI without terminating it.
+SNI_PASSTHROUGH = """
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: mygateway, namespace: default}
+spec:
+  selector: {istio: ingressgateway}
+  servers: [{port: {number: 443, name: https, protocol: HTTPS}, tls: {mode: PASSTHROUGH}, hosts: [nginx.example.com]}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: nginx, namespace: default}
+spec:
+  hosts: [nginx.example.com]
+  gateways: [mygateway]
+  tls:
+    - match: [{port: 443, sniHosts: [nginx.example.com]}]
+      route: [{destination: {host: my-nginx, port: {number: 443}}}]
+"""
+FROM_CURL = "{from: external, via: istio-system/istio-ingressgateway, to: '%s', requests: 10}"
 EGRESS = [
+    Case("task/ingress-sni-passthrough: SNI nginx.example.com reaches my-nginx:443 untouched",
+         SNI_PASSTHROUGH, FROM_CURL % "https://nginx.example.com/", {"status": {"200": 10}, "to": {"my-nginx": 1.0}},
+         topology=TOPOLOGY),
+    Case("task/ingress-sni-passthrough: another SNI matches no server: the gateway closes the connection",
+         SNI_PASSTHROUGH, FROM_CURL % "https://other.example.com/", {"status": {"reset": 10}, "flags": {"NR": 10}},
+         topology=TOPOLOGY),
     Case("task/tcp-traffic-shifting: tcp-echo-20-v2 through the ingress gateway's 31400 weighs connections 80/20",
          ECHO_DR + TCP_GATEWAY, FROM_OUTSIDE % 31400,
          {"status": {"200": 400}, "to": {"tcp-echo/v1": 0.8, "tcp-echo/v2": 0.2}}, topology=INGRESS_31400,
