@@ -100,13 +100,11 @@ def record_attempt(app: App, exercise_id: str, passed: bool, state: AttemptState
 
 def exercise_status(app: App, now: datetime) -> dict[str, str]:
     """id -> new | passed | failed | due, from the attempts log and the schedule."""
-    from trainer.storage import due_exercises
+    from trainer.storage import due_exercises, last_exercise_results
 
     store = app.store()
-    status: dict[str, str] = {}
-    for exercise_id, passed in store.conn.execute(
-            "SELECT exercise_id, passed FROM exercise_attempts ORDER BY id").fetchall():
-        status[exercise_id] = "passed" if passed else "failed"
+    status = {exercise_id: "passed" if passed else "failed"
+              for exercise_id, passed in last_exercise_results(store).items()}
     for exercise_id in due_exercises(store, now):
         status[exercise_id] = "due"
     return status

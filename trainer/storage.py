@@ -269,6 +269,12 @@ def record_exercise_attempt(store: Store, exercise_id: str, passed: bool, score:
     return Recorded(log_id, after, became_leech=after.leech and not before.leech)
 
 
+def last_exercise_results(store: Store) -> dict[str, bool]:
+    """Exercise id -> whether its latest graded attempt passed."""
+    rows = store.conn.execute("SELECT exercise_id, passed FROM exercise_attempts ORDER BY id").fetchall()
+    return {exercise_id: bool(passed) for exercise_id, passed in rows}
+
+
 def due_exercises(store: Store, now: datetime) -> list[str]:
     """Exercise ids whose next practice is due, most overdue first."""
     moment = ts(now)

@@ -7,8 +7,8 @@ import pytest
 
 from trainer.errors import TrainerError
 from trainer.scheduling import AGAIN, GOOD, HARD, Settings
-from trainer.storage import (SCHEMA_VERSION, Store, due_exercises, get_state, load_settings,
-                             rebuild_states, record_bury, record_exercise_attempt, record_review,
+from trainer.storage import (SCHEMA_VERSION, Store, due_exercises, get_state, last_exercise_results,
+                             load_settings, rebuild_states, record_bury, record_exercise_attempt, record_review,
                              record_suspend, save_setting, undo)
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
@@ -132,3 +132,10 @@ def test_exercise_attempts_are_scheduled_like_cards(store):
     later = T0 + timedelta(hours=1)
     assert due_exercises(store, later) == ["fault-inject", "strict-mtls", "canary-10"]
     assert passed.state.due > hinted.state.due > failed.state.due
+
+
+def test_last_exercise_results_keep_each_exercises_latest_attempt(store):
+    record_exercise_attempt(store, "canary-10", passed=False, score=0.5, hints_used=0, tries=1, seconds=60, now=T0)
+    record_exercise_attempt(store, "strict-mtls", passed=True, score=1.0, hints_used=0, tries=1, seconds=60, now=T0)
+    record_exercise_attempt(store, "canary-10", passed=True, score=1.0, hints_used=0, tries=2, seconds=60, now=T0)
+    assert last_exercise_results(store) == {"canary-10": True, "strict-mtls": True}
