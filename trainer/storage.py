@@ -13,6 +13,7 @@ when needed so the quiz's first card is read with the bare `sqlite3` module.
 API for hands-on exercises (used by `trainer.exercise_flow`):
     record_exercise_attempt(store, exercise_id, passed, score, hints_used, tries, seconds, now)
     due_exercises(store, now) -> list of exercise ids due for practice
+    last_exercise_results(store) -> exercise id -> whether its latest attempt passed
 Exercises are scheduled like cards (kind "exercise"), rated from the grade.
 """
 
