@@ -177,6 +177,13 @@ def route_from_sidecar(hop: Hop, target: Target, where: Located | None) -> Actio
         sp = where.service.port(hop.port)
         if sp is None:
             return unmatched(hop, target, where, f"{where.host} has no port {hop.port}")
+        if hop.app_tls and sp.protocol in HTTP_PROTOCOLS:
+            # An HTTP port is a 0.0.0.0:<port> listener routing by Host; the app's TLS carries none
+            # and takes the listener's passthrough chain (sidecar_simulation_test.go
+            # TestPassthroughTraffic: TLS on the http port 80 -> PassthroughCluster / BlackHoleCluster).
+            hop.http = False
+            return unmatched(hop, target, where, f"{where.host}:{hop.port} is an {sp.protocol} port and the app "
+                             "speaks TLS")
         http = sp.protocol in HTTP_PROTOCOLS or (sp.protocol == "AUTO" and not hop.app_tls)
         hop.http = http
         hop.step("host", f"{target.host} -> {where.host}:{hop.port}, {sp.protocol} port "

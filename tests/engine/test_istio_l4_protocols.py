@@ -141,6 +141,17 @@ TCP = [
          PROTO_DR + vs("proto", """  tcp:
     - route: [{destination: {host: proto, subset: v2}}]"""),
          conns("http://proto:3306/"), {"status": {"200": 10}, "to": {"proto/v2": 1.0}}),
+    case("Envoy conn_pool_base: TCP connections over maxConnections wait as pending (default limit), none overflow",
+         """
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: tcp-echo, namespace: default}
+spec:
+  host: tcp-echo
+  trafficPolicy: {connectionPool: {tcp: {maxConnections: 1}}}
+""", "{from: default/sleep, to: 'tcp-echo:9000', requests: 30, concurrency: 3, rate: max}",
+         {"status": {"200": 30}, "flags": {}}, backends="[{selector: {app: tcp-echo}, latency: 10ms}]"),
     case("tcp.go: a tcp route to a subset no DestinationRule defines -> the tcp_proxy closes the connection (NC)",
          vs("tcp-echo", """  tcp:
     - route: [{destination: {host: tcp-echo, subset: v9}}]"""),
@@ -174,6 +185,16 @@ TLS = [
     case("protocol-selection: http routes do not apply to the app's TLS on an https port",
          PROTO_DR + vs("proto", V2_HTTP_ONLY % "proto"),
          conns("https://proto.default.svc.cluster.local/"), {"status": {"200": 10}, "to": {"proto": 1.0}}),
+    case("protocol-selection: a sniffed (unnamed) port detects TLS: tls routes by SNI",
+         PROTO_DR + TLS_BY_SNI.replace("port: 8443, ", "").replace("number: 8443", "number: 9999"),
+         conns(f"https://{PROTO}:9999/"), {"status": {"200": 10}, "to": {"proto/v2": 1.0}}),
+    case("TestPassthroughTraffic: the app's TLS on an http port takes the passthrough chain (no VS, no mTLS)",
+         PROTO_DR + TLS_BY_SNI.replace("port: 8443, ", "").replace("number: 8443", "number: 80"),
+         conns(f"https://{PROTO}:80/"), {"status": {"200": 10}, "to": {"proto": 1.0}, "tls": {"mtls": 0}}),
+    Case("TestPassthroughTraffic/REGISTRY_ONLY: the app's TLS on a known service's http port -> BlackHoleCluster",
+         PROTO_DR, conns(f"https://{PROTO}:80/"), {"status": {"reset": 10}},
+         topology=TOPOLOGY.replace("spec:\n  namespaces:", "spec:\n  meshConfig: {outboundTrafficPolicy: {mode: "
+                                   "REGISTRY_ONLY}}\n  namespaces:", 1)),
     case("tcp.go: a tls rule and a tcp rule on one VS: TLS traffic takes the tls rule",
          PROTO_DR + vs(PROTO, """  tls:
     - match: [{sniHosts: [proto.default.svc.cluster.local]}]
