@@ -387,6 +387,15 @@ EGRESS = [
     Case("task/ingress-sni-passthrough: SNI nginx.example.com reaches my-nginx:443 untouched",
          SNI_PASSTHROUGH, FROM_CURL % "https://nginx.example.com/", {"status": {"200": 10}, "to": {"my-nginx": 1.0}},
          topology=TOPOLOGY),
+    Case("gateway PASSTHROUGH server: http routes never apply to the untouched TLS (no tls route: closed)",
+         SNI_PASSTHROUGH.replace("""  tls:
+    - match: [{port: 443, sniHosts: [nginx.example.com]}]
+      route: [{destination: {host: my-nginx, port: {number: 443}}}]""", """  http:
+    - route: [{destination: {host: my-nginx, port: {number: 443}}}]"""),
+         FROM_CURL % "https://nginx.example.com/", {"status": {"reset": 10}}, topology=TOPOLOGY),
+    Case("gateway SIMPLE server: after termination only http routes apply; tls routes leave no vhost (404 NR)",
+         SNI_PASSTHROUGH.replace("tls: {mode: PASSTHROUGH}", "tls: {mode: SIMPLE, credentialName: nginx-cred}"),
+         FROM_CURL % "https://nginx.example.com/", {"status": {"404": 10}, "flags": {"NR": 10}}, topology=TOPOLOGY),
     Case("task/ingress-sni-passthrough: another SNI matches no server: the gateway closes the connection",
          SNI_PASSTHROUGH, FROM_CURL % "https://other.example.com/", {"status": {"reset": 10}, "flags": {"NR": 10}},
          topology=TOPOLOGY),
