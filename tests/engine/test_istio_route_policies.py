@@ -244,3 +244,36 @@ def test_consecutive_gateway_errors_ignore_500s():
     s = run_case(Case("gateway errors 500", GATEWAY_ERRORS_ONLY, "{from: default/sleep, to: 'httpbin:8000', "
                       "requests: 200, rate: 10}", {}, backends=V1_FAILS % 500))
     assert s.status.get("500", 0) >= 60, s.status
+
+
+TWO_V1_PODS = """
+apiVersion: meshdrill/v1
+kind: Topology
+spec:
+  namespaces: [{name: default, injection: true}]
+  services:
+    - name: httpbin
+      namespace: default
+      ports: [{name: http, port: 8000}]
+      workloads:
+        - {labels: {app: httpbin, version: v1, pod: a}, replicas: 1}
+        - {labels: {app: httpbin, version: v1, pod: b}, replicas: 1}
+  clients: [{name: sleep, namespace: default, labels: {app: sleep}}]
+"""
+
+
+def _pods_hit(subset_policy: str) -> int:
+    config = dr(f"""  trafficPolicy: {{loadBalancer: {{consistentHash: {{httpHeaderName: x-user}}}}}}
+  subsets:
+    - {{name: v1, labels: {{version: v1}}{subset_policy}}}""") + vs(
+        f"    - route: [{{destination: {{host: {FQDN}, subset: v1}}}}]")
+    s = run_case(Case("lb", config, "{from: default/sleep, to: 'httpbin:8000', requests: 200, "
+                      "headers: {x-user: alice}}", {}, topology=TWO_V1_PODS))
+    return sum(1 for d in s.destinations if d.requests > 0)
+
+
+def test_a_subset_load_balancer_replaces_the_top_level_consistent_hash():
+    """MergeSubsetTrafficPolicy: the subset's loadBalancer replaces the top-level one: ROUND_ROBIN
+    spreads one user's requests over both pods; the inherited consistentHash pins them to one."""
+    assert _pods_hit(", trafficPolicy: {loadBalancer: {simple: ROUND_ROBIN}}") == 2
+    assert _pods_hit("") == 1
