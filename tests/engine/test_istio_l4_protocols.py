@@ -132,6 +132,12 @@ TLS = [
          PROTO_DR, conns(f"https://{PROTO}:80/"), {"status": {"reset": 10}},
          topology=TOPOLOGY.replace("spec:\n  namespaces:", "spec:\n  meshConfig: {outboundTrafficPolicy: {mode: "
                                    "REGISTRY_ONLY}}\n  namespaces:", 1)),
+    case("virtual_service.proto TLSMatchAttributes.sourceLabels: productpage's TLS takes the rule",
+         PROTO_DR + TLS_BY_SNI.replace("port: 8443, ", "sourceLabels: {app: productpage}, "),
+         conns(f"https://{PROTO}:8443/", src="default/productpage"), {"status": {"200": 10}, "to": {"proto/v2": 1.0}}),
+    case("virtual_service.proto TLSMatchAttributes.sourceLabels: sleep's TLS keeps the default route",
+         PROTO_DR + TLS_BY_SNI.replace("port: 8443, ", "sourceLabels: {app: productpage}, "),
+         conns(f"https://{PROTO}:8443/"), {"status": {"200": 10}, "to": {"proto": 1.0}}),
     case("tcp.go: a tls rule and a tcp rule on one VS: TLS traffic takes the tls rule",
          PROTO_DR + vs(PROTO, """  tls:
     - match: [{sniHosts: [proto.default.svc.cluster.local]}]
