@@ -138,6 +138,14 @@ REWRITES = [
       route: [{{destination: {{host: {FQDN}}}}}]"""),
          "{from: default/sleep, to: 'httpbin:8000', requests: 5, path: /status/x}", {"status": {"418": 5}},
          backends="[{namespace: default, selector: {app: httpbin}, path: /status, errorRate: 1.0, errorStatus: 418}]"),
+    Case("virtual_service.proto uriRegexRewrite: Envoy regex_rewrite with \\N groups (/service/foo/bar -> "
+         "/bar/instance/foo)",
+         vs(f"""    - match: [{{uri: {{prefix: /service}}}}]
+      rewrite: {{uriRegexRewrite: {{match: '^/service/([^/]+)(/.*)$', rewrite: '\\2/instance/\\1'}}}}
+      route: [{{destination: {{host: {FQDN}}}}}]"""),
+         "{from: default/sleep, to: 'httpbin:8000', requests: 5, path: /service/foo/bar}", {"status": {"418": 5}},
+         backends="[{namespace: default, selector: {app: httpbin}, path: /bar/instance/foo, errorRate: 1.0, "
+                  "errorStatus: 418}]"),
     Case("route.go: an exact-match rewrite does not apply to other paths (404 NR, nothing reaches the backend)",
          vs(f"""    - match: [{{uri: {{exact: /api}}}}]
       rewrite: {{uri: /backend}}
