@@ -74,6 +74,10 @@ TCP = [
          PROTO_DR + vs("proto", """  tcp:
     - route: [{destination: {host: proto, subset: v2}}]"""),
          conns("http://proto/"), {"status": {"200": 10}, "to": {"proto": 1.0}}),
+    case("protocol-selection: a sniffed port that detects HTTP uses the HTTP chain: tcp routes ignored",
+         PROTO_DR + vs("proto", """  tcp:
+    - route: [{destination: {host: proto, subset: v2}}]"""),
+         conns("http://proto:9999/"), {"status": {"200": 10}, "to": {"proto": 1.0}}),
     case("tcp.go: an HTTP request on a tcp-named port is carried as bytes: tcp routes apply",
          PROTO_DR + vs("proto", """  tcp:
     - route: [{destination: {host: proto, subset: v2}}]"""),
