@@ -65,17 +65,13 @@ def _unknown_fields(deck: Deck) -> list[Problem]:
     """A misspelt field (`snippet:` for `yaml:`) is silently ignored by the loader; say so here."""
     import difflib
 
-    import yaml
-
     from trainer.deckfile import CARD_FIELDS
 
-    raw_cards = (yaml.safe_load(Path(deck.path).read_text(encoding="utf-8")) or {}).get("cards") or []
     problems = []
-    for card, raw in zip(deck.cards, raw_cards):
-        for key in sorted(set(raw) - set(CARD_FIELDS), key=str):
-            close = difflib.get_close_matches(str(key), CARD_FIELDS, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"fields: {', '.join(CARD_FIELDS)}"
-            problems.append(Problem(deck.path, card.line, f"card {card.id}: unknown field {key!r} ({hint})"))
+    for card_id, line, key in sorted(deck.unknown_fields, key=lambda u: (u[1], u[2])):
+        close = difflib.get_close_matches(key, CARD_FIELDS, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"fields: {', '.join(CARD_FIELDS)}"
+        problems.append(Problem(deck.path, line, f"card {card_id}: unknown field {key!r} ({hint})"))
     return problems
 
 

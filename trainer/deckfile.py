@@ -96,6 +96,8 @@ class Deck:
     source: str = ""
     path: str = ""
     cards: tuple[Card, ...] = field(default_factory=tuple)
+    # (card id, line, key) of card keys the loader does not know: `deck check` reports them.
+    unknown_fields: tuple[tuple[str, int, str], ...] = ()
 
 
 class DeckError(TrainerError):
@@ -120,9 +122,9 @@ def load_deck(path: str | Path) -> Deck:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise DeckError(name, None, f"not UTF-8 text ({exc.reason})", "save the file as UTF-8") from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+    try:  # one parse: the node tree gives line numbers, the same tree gives the data
+        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = yaml.SafeLoader("").construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -136,14 +138,16 @@ def load_deck(path: str | Path) -> Deck:
     if not isinstance(raw_cards, list):
         raise DeckError(name, _line_of(node, "cards"), "'cards' must be a list")
     card_lines = _card_lines(node)
-    cards = []
+    cards, unknown = [], []
     for i, raw in enumerate(raw_cards):
         line = card_lines[i] if i < len(card_lines) else None
         if not isinstance(raw, dict):
             raise DeckError(name, line, f"cards[{i}] must be a mapping")
-        cards.append(_card(raw, data["id"], name, line or 0))
+        card = _card(raw, data["id"], name, line or 0)
+        cards.append(card)
+        unknown += [(card.id, card.line, str(key)) for key in raw if key not in CARD_FIELDS]
     return Deck(id=data["id"], title=data["title"], source=str(data.get("source") or ""),
-                path=name, cards=tuple(cards))
+                path=name, cards=tuple(cards), unknown_fields=tuple(unknown))
 
 
 def _card(raw: dict, deck_id: str, path: str, line: int) -> Card:
