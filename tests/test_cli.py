@@ -15,10 +15,20 @@ def test_version_prints_package_version():
     assert result.output.strip() == f"meshdrill, version {__version__}"
 
 
-def test_help_lists_every_registered_command_that_exists():
+def test_help_lists_every_registered_command():
     result = CliRunner().invoke(cli, ["--help"])
     assert result.exit_code == 0
     assert "meshdrill: remember Istio and do the work." in result.output
+    commands = result.output.split("Commands:", 1)[1]
+    listed = [line.split()[0] for line in commands.splitlines() if line.strip()]
+    assert listed == sorted(COMMANDS)   # every registered module exists and loads
+
+
+def test_an_engine_error_is_one_line_and_exit_2(tmp_path):
+    result = CliRunner().invoke(cli, ["analyze", "-f", str(tmp_path / "missing.yaml")])
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1 and "missing.yaml" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_command_registry_is_sorted():
