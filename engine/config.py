@@ -15,6 +15,7 @@ from engine import validation
 from engine.diagnostics import Diagnostic
 from engine.loading import DEFAULT_LIMITS, Document, Limits, load_paths, load_text
 from engine.resources import Resource, decode_documents
+from engine.resources.kinds import ADDITIVE_KINDS
 
 
 @dataclass
@@ -33,7 +34,7 @@ class ConfigSet:
 
     def merged_with(self, other: ConfigSet) -> ConfigSet:
         """`other` applied on top of this one: same kind/namespace/name replaces (kubectl apply)."""
-        replaced = {r.key for r in other.resources if r.kind not in ("Topology", "Traffic")}
+        replaced = {r.key for r in other.resources if r.kind not in ADDITIVE_KINDS}
         keep = [r for r in self.resources if r.key not in replaced]
         return ConfigSet(resources=keep + other.resources, rejected=self.rejected + other.rejected,
                          notes=self.notes + other.notes,

@@ -197,7 +197,7 @@ def _last_definition_wins(resources: list[Resource], sink: list[Diagnostic]) -> 
     """Like `kubectl apply` of a sequence: a second object with the same key replaces the first."""
     latest: dict[tuple, Resource] = {}
     for res in resources:
-        if res.kind in ("Topology", "Traffic"):
+        if res.kind in kinds.ADDITIVE_KINDS:
             latest[(res.kind, id(res))] = res
             continue
         if res.key in latest:

@@ -68,6 +68,10 @@ IGNORED_KUBE_KINDS = frozenset({
     "ResourceQuota", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
 })
 
+# meshdrill kinds have no identity: every Topology/Traffic document adds to the others, none
+# replaces another (unlike `kubectl apply` of a second object with the same kind/namespace/name).
+ADDITIVE_KINDS = frozenset({"Topology", "Traffic"})
+
 BY_KIND: dict[str, tuple[KindInfo, ...]] = {}
 for _info in KINDS:
     BY_KIND[_info.kind] = BY_KIND.get(_info.kind, ()) + (_info,)
